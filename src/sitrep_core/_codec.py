@@ -1,0 +1,378 @@
+"""The codec: attrs events <-> one JSON object per line (cattrs for shape, orjson for bytes).
+
+A line is ``{"type": TAG, "v": VERSION, "id": ..., "occurred": ..., ...}``. Older
+versions are lifted by upcasters before structuring; unknown types and fields are
+refused with the line number and the field path.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import attrs
+import cattrs
+import orjson
+from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+
+from ._errors import ValidationError
+from ._events import BUILTIN_EVENT_TYPES, Event
+from ._time import FuzzyTime
+from ._values import Count, Qualifier, Reliability
+
+MAX_LINE_BYTES = 1 << 20
+"""A line longer than this (1 MiB) is refused before it is parsed."""
+
+
+@attrs.frozen
+class Upcaster:
+    """Lifts a stored line of ``type`` from ``from_version`` to ``from_version + 1``."""
+
+    type: str
+    from_version: int
+    upcast: Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _strike_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Strike v1 named one ``target`` and said ``hit_convoy``; v2 lists ``targets``."""
+    data = dict(data)
+    if "target" in data:
+        target = data.pop("target")
+        data["targets"] = [target] if isinstance(target, str) else target
+    if "hit_convoy" in data:
+        data["convoy_hit"] = data.pop("hit_convoy")
+    return data
+
+
+BUILTIN_UPCASTERS: tuple[Upcaster, ...] = (Upcaster("strike", 1, _strike_v1_to_v2),)
+
+
+def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
+    def structure(value: Any, _type: Any) -> Any:
+        # bool is an int in Python; JSON true must not pass for a count.
+        if (type(value) is bool and kind is not bool) or not isinstance(value, kind):
+            if kind is float and type(value) is int:
+                return float(value)
+            raise ValidationError(f"expected {name}, got {_json_type(value)} {_short(value)}")
+        return value
+
+    return structure
+
+
+def _json_type(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _structure_datetime(value: Any, _type: Any) -> datetime:
+    if not isinstance(value, str):
+        raise ValidationError(f"expected an ISO 8601 date-time string, got {_json_type(value)}")
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{_short(value)} is not an ISO 8601 date-time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _unstructure_datetime(moment: datetime) -> str:
+    text = moment.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _structure_fuzzy(value: Any, _type: Any) -> FuzzyTime:
+    if not isinstance(value, str):
+        raise ValidationError(f"expected an EDTF date string, got {_json_type(value)}")
+    return FuzzyTime.parse(value)
+
+
+def _is_str_tuple(type_: Any) -> bool:
+    return typing.get_origin(type_) is tuple and typing.get_args(type_) == (str, ...)
+
+
+def _structure_str_tuple(value: Any, _type: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ValidationError(f"expected an array of strings, got {_json_type(value)}")
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise ValidationError(f"item {index}: expected a string, got {_json_type(item)}")
+    return tuple(value)
+
+
+def _passthrough(value: Any, _type: Any) -> Any:
+    # the class validators give the better message (they list the accepted values)
+    return value
+
+
+class Codec:
+    """Turns events of the registered types into lines and back.
+
+    Build one after every plugin has registered its event types; it is immutable.
+    """
+
+    def __init__(
+        self,
+        event_types: Iterable[type[Event]] = BUILTIN_EVENT_TYPES,
+        upcasters: Iterable[Upcaster] = BUILTIN_UPCASTERS,
+    ) -> None:
+        self.types: dict[str, type[Event]] = {}
+        for cls in event_types:
+            if not cls.TYPE:
+                raise ValueError(f"{cls.__qualname__} has no TYPE tag")
+            other = self.types.get(cls.TYPE)
+            if other is not None and other is not cls:
+                raise ValueError(
+                    f"type tag {cls.TYPE!r} is claimed by both {other.__qualname__} "
+                    f"and {cls.__qualname__}"
+                )
+            self.types[cls.TYPE] = cls
+        self.upcasters: dict[tuple[str, int], Upcaster] = {}
+        for upcaster in upcasters:
+            self.upcasters[(upcaster.type, upcaster.from_version)] = upcaster
+        self.converter = self._make_converter()
+        self._structure = {tag: self._structure_fn(cls) for tag, cls in self.types.items()}
+        self._unstructure = {cls: self._unstructure_fn(cls) for cls in self.types.values()}
+
+    def _make_converter(self) -> cattrs.Converter:
+        conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+        for kind, name in ((str, "a string"), (int, "a whole number"), (bool, "true or false")):
+            conv.register_structure_hook(kind, _strict(kind, name))
+        conv.register_structure_hook(float, _strict(float, "a number"))
+        conv.register_structure_hook(datetime, _structure_datetime)
+        conv.register_unstructure_hook(datetime, _unstructure_datetime)
+        conv.register_structure_hook(FuzzyTime, _structure_fuzzy)
+        conv.register_unstructure_hook(FuzzyTime, lambda value: value.text)
+        conv.register_structure_hook_func(_is_str_tuple, _structure_str_tuple)
+        conv.register_structure_hook_func(lambda t: t in (Qualifier, Reliability), _passthrough)
+
+        count_from_dict = make_dict_structure_fn(Count, conv, _cattrs_forbid_extra_keys=True)
+
+        def structure_count(value: Any, _type: Any) -> Count:
+            if type(value) is int:
+                return Count(value)
+            if not isinstance(value, dict):
+                raise ValidationError(
+                    f"a count is a whole number or an object, got {_json_type(value)}"
+                )
+            return count_from_dict(value, Count)
+
+        conv.register_structure_hook(Count, structure_count)
+        # value classes (ours and plugins') leave out fields equal to their defaults
+        conv.register_unstructure_hook_factory(
+            attrs.has, lambda cls: make_dict_unstructure_fn(cls, conv, _cattrs_omit_if_default=True)
+        )
+        return conv
+
+    def _structure_fn(self, cls: type[Event]) -> Callable[[dict[str, Any]], Event]:
+        fn = make_dict_structure_fn(cls, self.converter, _cattrs_forbid_extra_keys=True)
+
+        def structure(data: dict[str, Any]) -> Event:
+            return fn(data, cls)
+
+        return structure
+
+    def _unstructure_fn(self, cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
+        # a field equal to its default is left out, which keeps lines short and stable
+        overrides: dict[str, Any] = {
+            a.name: override(omit_if_default=a.name != "id") for a in attrs.fields(cls)
+        }
+        fn = make_dict_unstructure_fn(cls, self.converter, **overrides)
+        tag, version = cls.TYPE, cls.VERSION
+
+        def unstructure(event: Event) -> dict[str, Any]:
+            data: dict[str, Any] = {"type": tag, "v": version}
+            data.update(fn(event))
+            return data
+
+        return unstructure
+
+    # -- events <-> dicts ---------------------------------------------------------
+
+    def to_dict(self, event: Event) -> dict[str, Any]:
+        """The plain dict of a line, ``type`` and ``v`` first."""
+        try:
+            return self._unstructure[type(event)](event)
+        except KeyError:
+            raise ValidationError(
+                f"{type(event).__qualname__} is not a registered event type", field="type"
+            ) from None
+
+    def from_dict(self, data: Any) -> Event:
+        """Build an event from a parsed line; raise :class:`ValidationError` with a field path."""
+        if not isinstance(data, dict):
+            raise ValidationError(f"a line must be a JSON object, not {_json_type(data)}")
+        tag = data.get("type")
+        if tag is None:
+            raise ValidationError("every line needs a type", field="type")
+        cls = self.types.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            raise ValidationError(
+                f"unknown event type {_short(tag)}; known types: {', '.join(sorted(self.types))}",
+                field="type",
+            )
+        version = data.get("v", cls.VERSION)
+        if type(version) is not int or version < 1:
+            raise ValidationError(
+                f"a version is a whole number from 1, not {_short(version)}", field="v"
+            )
+        if version > cls.VERSION:
+            raise ValidationError(
+                f"version {version} of {tag!r} is newer than this library knows ({cls.VERSION})",
+                field="v",
+            )
+        body = {k: v for k, v in data.items() if k not in ("type", "v")}
+        while version < cls.VERSION:
+            upcaster = self.upcasters.get((tag, version))
+            if upcaster is None:
+                raise ValidationError(f"no upcaster from version {version} of {tag!r}", field="v")
+            body = upcaster.upcast(body)
+            version += 1
+        try:
+            return self._structure[tag](body)
+        except Exception as exc:
+            field, message = _locate(exc)
+            raise ValidationError(message, field=field) from None
+
+    # -- events <-> bytes ---------------------------------------------------------
+
+    def encode(self, event: Event) -> bytes:
+        """One line of JSON, without the newline."""
+        return orjson.dumps(self.to_dict(event))
+
+    def decode(
+        self, line: bytes | str, *, source: str | None = None, line_number: int | None = None
+    ) -> Event:
+        """Read one line; errors name ``source``, ``line_number`` and the field."""
+        try:
+            return self.from_dict(parse_json(line))
+        except ValidationError as exc:
+            raise exc.located(source=source, line=line_number) from None
+
+    def decode_lines(
+        self, lines: Iterable[bytes | str], *, source: str | None = None
+    ) -> Iterator[Event]:
+        """Events from JSON Lines input (blank lines skipped); stops at the first bad line."""
+        for number, line in enumerate(lines, start=1):
+            if line.strip():
+                yield self.decode(line, source=source, line_number=number)
+
+    def read_input(self, data: bytes | str, *, source: str | None = None) -> list[Event]:
+        """Every event of an input text (JSON Lines, or one JSON object or array).
+
+        All lines are checked; the error raised lists every bad line, not only the first.
+        """
+        if isinstance(data, str):
+            data = data.encode()
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        stripped = data.strip()
+        if (
+            stripped.startswith(b"[")
+            or (stripped.startswith(b"{")
+            and b"\n" in stripped
+            and _is_one_document(stripped))
+        ):
+            parsed = parse_json(stripped)
+            items = parsed if isinstance(parsed, list) else [parsed]
+            return self._collect(((None, item) for item in items), source, whole=True)
+        return self._collect(
+            (
+                (number, line)
+                for number, line in enumerate(data.split(b"\n"), start=1)
+                if line.strip()
+            ),
+            source,
+            whole=False,
+        )
+
+    def _collect(
+        self, items: Iterable[tuple[int | None, Any]], source: str | None, whole: bool
+    ) -> list[Event]:
+        events: list[Event] = []
+        errors: list[ValidationError] = []
+        for index, (number, item) in enumerate(items):
+            try:
+                data = item if whole else parse_json(item)
+                events.append(self.from_dict(data))
+            except ValidationError as exc:
+                errors.append(
+                    exc.located(
+                        source=source, line=number, field_prefix=f"[{index}]" if whole else None
+                    )
+                )
+        if errors:
+            raise InputErrors(errors)
+        return events
+
+
+class InputErrors(ValidationError):
+    """Several bad lines at once: ``errors`` holds one located error per line."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        first = errors[0]
+        self.errors = errors
+        super().__init__(first.message, source=first.source, line=first.line, field=first.field)
+
+    def __str__(self) -> str:
+        if not hasattr(self, "errors"):
+            return super().__str__()
+        return "\n".join(ValidationError.__str__(e) for e in self.errors)
+
+    def located(self, **_: Any) -> ValidationError:
+        return self
+
+
+def _is_one_document(data: bytes) -> bool:
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False
+    return True
+
+
+def parse_json(line: bytes | str) -> Any:
+    """orjson.loads with the line-length limit and a plain message on failure."""
+    if len(line) > MAX_LINE_BYTES:
+        raise ValidationError(f"line is longer than {MAX_LINE_BYTES} bytes")
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ValidationError("JSON nested too deeply") from None
+
+
+def _locate(exc: BaseException, path: str = "") -> tuple[str | None, str]:
+    """The dotted field path and message of the first error inside a cattrs error group."""
+    for note in getattr(exc, "__notes__", ()):
+        if isinstance(note, AttributeValidationNote):
+            path = f"{path}.{note.name}" if path else note.name
+        elif isinstance(note, IterableValidationNote):
+            step = f".{note.index}" if isinstance(note.index, str) else f"[{note.index}]"
+            path = f"{path}{step}" if path or step.startswith("[") else str(note.index)
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return _locate(exc.exceptions[0], path)
+    if isinstance(exc, ValidationError):
+        field = f"{path}.{exc.field}" if path and exc.field else (exc.field or path)
+        return field or None, exc.message
+    if isinstance(exc, ForbiddenExtraKeysError):
+        extra = sorted(exc.extra_fields)
+        field = f"{path}.{extra[0]}" if path else extra[0]
+        return field, f"unknown field{'s' if len(extra) > 1 else ''}: {', '.join(extra)}"
+    if isinstance(exc, KeyError):
+        return path or None, "required field is missing"
+    return path or None, str(exc) or type(exc).__name__
