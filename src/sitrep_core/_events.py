@@ -186,6 +186,9 @@ class ConvoyMove(Event):
     vehicles: dict[str, Count] = attrs.field(factory=dict, converter=_counts)
     new_convoy: str | None = None
     cause: str | None = None
+    fighters: Count | None = None
+    civilians: Count | None = None
+    wounded: Count | None = None
 
     def __attrs_post_init__(self) -> None:
         super().__attrs_post_init__()
