@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from typing import Any, Literal
 
 import attrs
@@ -11,6 +11,9 @@ from ._errors import ValidationError
 
 Qualifier = Literal["exact", "approx", "at-least", "at-most", "range", "unknown"]
 QUALIFIERS: tuple[str, ...] = ("exact", "approx", "at-least", "at-most", "range", "unknown")
+
+MAX_COUNT = 10**15
+"""No real count is larger; a bigger number is a typing slip."""
 
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 RELIABILITY: dict[str, str] = {
@@ -31,17 +34,28 @@ CREDIBILITY: dict[int, str] = {
 }
 
 
-def one_of(choices: Collection[str], what: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
-    """An attrs validator whose error lists the accepted values."""
+@attrs.frozen
+class OneOf:
+    """An attrs validator accepting ``None`` or one of ``choices``; its error lists them.
 
-    def check(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
-        if value is not None and value not in choices:
+    The choices stay readable (the JSON Schema of the line format lists them).
+    """
+
+    choices: tuple[str, ...]
+    what: str
+
+    def __call__(self, _instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and value not in self.choices:
             raise ValidationError(
-                f"{value!r} is not a known {what}; use one of: {', '.join(sorted(choices))}",
+                f"{value!r} is not a known {self.what}; "
+                f"use one of: {', '.join(sorted(self.choices))}",
                 field=attribute.name,
             )
 
-    return check
+
+def one_of(choices: Collection[str], what: str) -> OneOf:
+    """An attrs validator whose error lists the accepted values."""
+    return OneOf(tuple(choices), what)
 
 
 def non_empty(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
@@ -57,7 +71,7 @@ def _check_int(name: str, value: object) -> None:
         raise ValidationError(f"must be a whole number, not {value!r}", field=name)
     if value < 0:
         raise ValidationError(f"{value} is negative; a count cannot be", field=name)
-    if value > 10**15:
+    if value > MAX_COUNT:
         raise ValidationError(f"{value} is beyond any real count", field=name)
 
 
@@ -165,7 +179,7 @@ class Source:
     reliability: Reliability = attrs.field(
         default="F", validator=one_of(RELIABILITY, "reliability (A-F)")
     )
-    credibility: int = 6
+    credibility: int = attrs.field(default=6, metadata={"choices": tuple(CREDIBILITY)})
     url: str | None = None
     quote: str | None = None
 
