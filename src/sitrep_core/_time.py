@@ -9,7 +9,7 @@ may fall in, ``[earliest, latest)``, so filters never invent precision.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Literal
 
@@ -25,11 +25,13 @@ _POINT = re.compile(
     r"(?:-(?P<day>\d{2})"
     r"(?:T(?P<hour>\d{2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
     r"(?P<zone>Z|[+-]\d{2}:\d{2})?)?)?)?"
-    r"(?P<qualifier>[~?%])?"
+    r"(?P<qualifier>[~?%])?",
+    re.ASCII,  # EDTF digits are 0-9; other scripts' digits would not survive other tools
 )
 
 MIN_TIME = datetime(1, 1, 1, tzinfo=UTC)
-MAX_TIME = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+MAX_TIME = datetime.max.replace(tzinfo=UTC)
+"""Stands for the exclusive end of spans that reach past year 9999."""
 
 
 @attrs.frozen(eq=False, repr=False)
@@ -81,6 +83,14 @@ class FuzzyTime:
         return f"FuzzyTime({self.text!r})"
 
 
+def _after(start: datetime, step: timedelta) -> datetime:
+    """``start + step``, or MAX_TIME when that is past year 9999."""
+    try:
+        return start + step
+    except OverflowError:
+        return MAX_TIME
+
+
 def _point(text: str, full: str) -> tuple[datetime, datetime, Precision, str]:
     match = _POINT.fullmatch(text)
     if match is None:
@@ -99,13 +109,15 @@ def _point(text: str, full: str) -> tuple[datetime, datetime, Precision, str]:
         month = int(g["month"])
         if g["day"] is None:
             start = datetime(year, month, 1, tzinfo=UTC)
-            nxt = date(year + (month == 12), month % 12 + 1, 1)
-            end = datetime(nxt.year, nxt.month, 1, tzinfo=UTC)
+            if (year, month) == (9999, 12):
+                end = MAX_TIME
+            else:
+                end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=UTC)
             return start, end, "month", g["qualifier"] or ""
         day = int(g["day"])
         if g["hour"] is None:
             start = datetime(year, month, day, tzinfo=UTC)
-            return start, start + timedelta(days=1), "day", g["qualifier"] or ""
+            return start, _after(start, timedelta(days=1)), "day", g["qualifier"] or ""
         zone = UTC
         if g["zone"] and g["zone"] != "Z":
             sign = 1 if g["zone"][0] == "+" else -1
@@ -118,8 +130,8 @@ def _point(text: str, full: str) -> tuple[datetime, datetime, Precision, str]:
             year, month, day, int(g["hour"]), int(g["minute"]), int(second or 0), tzinfo=zone
         ).astimezone(UTC)
         if second is None:
-            return start, start + timedelta(minutes=1), "minute", g["qualifier"] or ""
-        return start, start + timedelta(seconds=1), "second", g["qualifier"] or ""
+            return start, _after(start, timedelta(minutes=1)), "minute", g["qualifier"] or ""
+        return start, _after(start, timedelta(seconds=1)), "second", g["qualifier"] or ""
     except (ValueError, OverflowError) as exc:
         raise ValidationError(f"{full!r} is not a real date: {exc}") from None
 
