@@ -3,6 +3,7 @@
 The data path: codec -> log -> replay -> projections -> report -> renderer.
 """
 
+from ._checkpoints import Checkpoint, Checkpoints, FileCheckpoints, MemoryCheckpoints
 from ._codec import Codec, Upcaster
 from ._errors import (
     ConflictError,
@@ -26,7 +27,10 @@ from ._events import (
     Statement,
     Strike,
 )
+from ._hookspecs import Renderer, hookimpl
 from ._log import AppendResult, EventLog, Record, VerifyResult, open_log
+from ._replay import Change, Projection, Snapshot, changes, replay
+from ._report import Report, build_report
 from ._time import FuzzyTime
 from ._values import Count, Source
 
@@ -37,6 +41,9 @@ __all__ = [
     "Agreement",
     "AidDelivery",
     "AppendResult",
+    "Change",
+    "Checkpoint",
+    "Checkpoints",
     "Codec",
     "ConflictError",
     "Control",
@@ -47,12 +54,18 @@ __all__ = [
     "Evacuation",
     "Event",
     "EventLog",
+    "FileCheckpoints",
     "FuzzyTime",
+    "MemoryCheckpoints",
     "Operation",
     "PlaceDefined",
+    "Projection",
     "Record",
+    "Renderer",
+    "Report",
     "Retraction",
     "SitrepError",
+    "Snapshot",
     "Source",
     "Statement",
     "Strike",
@@ -60,5 +73,9 @@ __all__ = [
     "Upcaster",
     "ValidationError",
     "VerifyResult",
+    "build_report",
+    "changes",
+    "hookimpl",
     "open_log",
+    "replay",
 ]

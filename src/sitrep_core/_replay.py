@@ -1,0 +1,347 @@
+"""Replay: fold a log into projections, on two clocks, with corrections applied.
+
+One pass in log order. ``known_at`` keeps only what had been recorded by then;
+``as_of`` keeps only events that had certainly happened by then (their whole
+span ends by it). Projections are written so the order of events with distinct
+``occurred`` times does not matter, which is what lets a replay stream.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+import attrs
+
+from ._checkpoints import Checkpoint, Checkpoints
+from ._codec import Codec
+from ._events import Event
+from ._log import GENESIS, EventLog
+from ._time import FuzzyTime, moment_of
+
+S = TypeVar("S")
+V = TypeVar("V")
+
+Moment = str | datetime | FuzzyTime
+
+
+@attrs.frozen
+class Change:
+    """One thing that changed in a projection between two moments.
+
+    ``kind`` says what (``added``, ``status``, ``position``, ``stance``, ``figure``,
+    ``split``, ``strike``, ``aid``, ``event``, ``source``); ``key`` says about what
+    (a convoy id, ``actor/subject``, a figure key, an event id).
+    """
+
+    projection: str
+    kind: str
+    key: str
+    summary: str
+    before: str | None = None
+    after: str | None = None
+    event_ids: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class ViewContext:
+    """What a projection may consult when it builds its view: names and moments."""
+
+    names: Any
+    """The :class:`Directory` of actors and places, for resolving aliases."""
+    as_of: datetime | None = None
+    known_at: datetime | None = None
+
+
+class Projection(ABC, Generic[S, V]):
+    """A fold of events into state, and a frozen view of that state.
+
+    ``apply`` mutates the state in place (cheap); ``revoke`` takes an event's
+    contribution back out (for corrections and retractions). The state must not
+    depend on the order of events with distinct ``occurred`` times. Bump
+    ``version`` whenever the state's shape or meaning changes: checkpoints of
+    another version are ignored.
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    follows_as_of: ClassVar[bool] = True
+    """False for reference data that holds whatever the moment (actors, places)."""
+
+    @abstractmethod
+    def initial(self) -> S:
+        """A new, empty state."""
+
+    @abstractmethod
+    def apply(self, state: S, event: Event, position: int) -> None:
+        """Fold one event into the state (ignore types this projection does not use)."""
+
+    @abstractmethod
+    def revoke(self, state: S, event_id: str) -> None:
+        """Take an event's contribution out of the state (no-op when it made none)."""
+
+    @abstractmethod
+    def view(self, state: S, context: ViewContext) -> V:
+        """The frozen, renderable view of the state."""
+
+    def diff(self, before: V, after: V) -> list[Change]:
+        """What changed between two views (empty by default)."""
+        return []
+
+    @abstractmethod
+    def dump(self, state: S, codec: Codec) -> Any:
+        """The state as JSON-compatible data, for checkpoints."""
+
+    @abstractmethod
+    def load(self, data: Any, codec: Codec) -> S:
+        """The state back from :meth:`dump`'s data."""
+
+
+@attrs.frozen
+class Snapshot:
+    """Every projection's view at one moment, and the log position it reflects."""
+
+    position: int
+    head_hash: str
+    as_of: datetime | None
+    known_at: datetime | None
+    views: dict[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.views[name]
+
+
+class _Revisions:
+    """Which event currently stands for each corrected fact; retractions end a fact."""
+
+    def __init__(
+        self, root: dict[str, str] | None = None, current: dict[str, str | None] | None = None
+    ):
+        self.root = root or {}
+        self.current = current or {}
+
+    def standing(self, target: str) -> str | None:
+        """The id to revoke when ``target`` is revised: the fact's current version."""
+        root = self.root.get(target, target)
+        return self.current.get(root, root)
+
+    def correct(self, target: str, replacement: str) -> None:
+        root = self.root.get(target, target)
+        self.root[replacement] = root
+        self.current[root] = replacement
+
+    def retract(self, target: str) -> None:
+        self.current[self.root.get(target, target)] = None
+
+    def dump(self) -> dict[str, Any]:
+        return {"root": self.root, "current": self.current}
+
+
+def happened_by(event: Event) -> datetime:
+    """The moment by which an event had certainly happened: the end of its span, or
+    when it was recorded if that is earlier (what was reported had happened)."""
+    latest = event.occurred.latest
+    recorded = event.recorded
+    return recorded if recorded is not None and recorded < latest else latest
+
+
+def builtin_projections() -> list[Projection[Any, Any]]:
+    """A fresh instance of every built-in projection, directory first."""
+    from ._convoys import ConvoysProjection
+    from ._directory import DirectoryProjection
+    from ._figures import FiguresProjection
+    from ._stances import StancesProjection
+    from ._timeline import SourcesProjection, TimelineProjection
+
+    return [
+        DirectoryProjection(),
+        ConvoysProjection(),
+        StancesProjection(),
+        TimelineProjection(),
+        FiguresProjection(),
+        SourcesProjection(),
+    ]
+
+
+def _with_directory(
+    projections: Sequence[Projection[Any, Any]] | None,
+) -> list[Projection[Any, Any]]:
+    chosen = list(projections) if projections is not None else builtin_projections()
+    if not any(p.name == "directory" for p in chosen):
+        from ._directory import DirectoryProjection
+
+        chosen.insert(0, DirectoryProjection())
+    names = [p.name for p in chosen]
+    duplicated = {n for n in names if names.count(n) > 1}
+    if duplicated:
+        raise ValueError(f"projection name(s) used twice: {', '.join(sorted(duplicated))}")
+    return chosen
+
+
+def replay(
+    log: EventLog,
+    projections: Sequence[Projection[Any, Any]] | None = None,
+    *,
+    as_of: Moment | None = None,
+    known_at: Moment | None = None,
+    checkpoints: Checkpoints | None = None,
+    checkpoint_every: int = 1000,
+) -> Snapshot:
+    """Fold the log into projections and return their views.
+
+    ``as_of``: the world as it stood then, from all we know now. ``known_at``: only
+    what had been recorded by then. A fuzzy moment means its end ("2017-08-31" is
+    the end of that day). With ``checkpoints`` (and neither clock set), replay
+    resumes from saved states and saves new ones once ``checkpoint_every`` events
+    were read past them.
+    """
+    chosen = _with_directory(projections)
+    as_of_moment = None if as_of is None else moment_of(as_of)
+    known_moment = None if known_at is None else moment_of(known_at)
+    use_checkpoints = checkpoints is not None and as_of is None and known_at is None
+
+    states: dict[str, Any] = {}
+    starts: dict[str, int] = {}
+    revisions = _Revisions()
+    resumed_hash = GENESIS
+    if use_checkpoints:
+        assert checkpoints is not None
+        revisions, resumed_hash = _resume(log, chosen, checkpoints, states, starts)
+    for projection in chosen:
+        if projection.name not in states:
+            states[projection.name] = projection.initial()
+            starts[projection.name] = 0
+    start = min(starts.values())
+    if start and any(s != start for s in starts.values()):
+        revisions = _Revisions()  # some projections start over: so do the revision links
+        resumed_hash = GENESIS
+        for projection in chosen:
+            states[projection.name] = projection.initial()
+            starts[projection.name] = 0
+        start = 0
+
+    position, head_hash = start, resumed_hash
+    timeless = [p for p in chosen if not p.follows_as_of]
+    for record in log.read(start + 1):
+        position, head_hash = record.position, record.hash
+        event = record.event
+        if known_moment is not None and (event.recorded is None or event.recorded > known_moment):
+            continue
+        for target, replaces in ((event.corrects, True), (event.retracts, False)):
+            if target is None:
+                continue
+            standing = revisions.standing(target)
+            if standing is not None:
+                for projection in chosen:
+                    projection.revoke(states[projection.name], standing)
+            if replaces:
+                revisions.correct(target, event.id)
+            else:
+                revisions.retract(target)
+        if as_of_moment is None or happened_by(event) <= as_of_moment:
+            for projection in chosen:
+                projection.apply(states[projection.name], event, record.position)
+        else:
+            for projection in timeless:
+                projection.apply(states[projection.name], event, record.position)
+
+    if use_checkpoints and position - start >= checkpoint_every:
+        assert checkpoints is not None
+        for projection in chosen:
+            checkpoints.save(
+                Checkpoint(
+                    projection.name,
+                    projection.version,
+                    position,
+                    head_hash,
+                    projection.dump(states[projection.name], log.codec),
+                    revisions.dump(),
+                )
+            )
+    return _snapshot(chosen, states, position, head_hash, as_of_moment, known_moment)
+
+
+def _resume(
+    log: EventLog,
+    chosen: Sequence[Projection[Any, Any]],
+    checkpoints: Checkpoints,
+    states: dict[str, Any],
+    starts: dict[str, int],
+) -> tuple[_Revisions, str]:
+    """Load every projection's checkpoint that still fits this log; all or none."""
+    loaded = [checkpoints.load(p.name) for p in chosen]
+    first = loaded[0]
+    if first is None or any(
+        cp is None
+        or cp.version != p.version
+        or cp.position != first.position
+        or cp.hash != first.hash
+        for cp, p in zip(loaded, chosen, strict=True)
+    ):
+        return _Revisions(), GENESIS
+    if first.position > log.head:
+        return _Revisions(), GENESIS
+    record = next(log.read(first.position), None)
+    if record is None or record.position != first.position or record.hash != first.hash:
+        return _Revisions(), GENESIS  # the log is not the one the checkpoint was made from
+    for cp, projection in zip(loaded, chosen, strict=True):
+        assert cp is not None
+        states[projection.name] = projection.load(cp.state, log.codec)
+        starts[projection.name] = cp.position
+    revisions = first.revisions or {}
+    return _Revisions(
+        dict(revisions.get("root", {})), dict(revisions.get("current", {}))
+    ), first.hash
+
+
+def _snapshot(
+    chosen: Sequence[Projection[Any, Any]],
+    states: dict[str, Any],
+    position: int,
+    head_hash: str,
+    as_of: datetime | None,
+    known_at: datetime | None,
+) -> Snapshot:
+    directory = (
+        chosen[0]
+        if chosen[0].name == "directory"
+        else next(p for p in chosen if p.name == "directory")
+    )
+    names = directory.view(states["directory"], ViewContext(None, as_of, known_at))
+    context = ViewContext(names, as_of, known_at)
+    views: dict[str, Any] = {}
+    for projection in chosen:
+        views[projection.name] = (
+            names if projection is directory else projection.view(states[projection.name], context)
+        )
+    return Snapshot(position, head_hash, as_of, known_at, views)
+
+
+def changes(
+    log: EventLog,
+    since: Moment,
+    until: Moment | None = None,
+    *,
+    projections: Sequence[Projection[Any, Any]] | None = None,
+) -> list[Change]:
+    """What changed in each projection between the report at ``since`` and at ``until``.
+
+    Each moment sets both clocks: the report as it could have been written then.
+    Without ``until``, the second report is of everything in the log.
+    """
+    chosen = _with_directory(projections)
+    before = replay(log, chosen, as_of=since, known_at=since)
+    after = replay(log, chosen, as_of=until, known_at=until)
+    return diff_snapshots(chosen, before, after)
+
+
+def diff_snapshots(
+    projections: Iterable[Projection[Any, Any]], before: Snapshot, after: Snapshot
+) -> list[Change]:
+    """Every projection's changes between two snapshots, in projection order."""
+    found: list[Change] = []
+    for projection in projections:
+        found.extend(projection.diff(before.views[projection.name], after.views[projection.name]))
+    return found

@@ -1,0 +1,220 @@
+"""The report: one view model built from the projections at a moment.
+
+Every renderer receives a :class:`Report` and nothing else; it never reads the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, ClassVar
+
+import attrs
+
+from ._checkpoints import Checkpoints
+from ._convoys import ConvoyView
+from ._directory import Actor, Directory, Place
+from ._figures import Figure
+from ._log import EventLog
+from ._replay import (
+    Change,
+    Moment,
+    Projection,
+    Snapshot,
+    _with_directory,
+    diff_snapshots,
+    replay,
+)
+from ._stances import StanceView
+from ._time import moment_of
+from ._timeline import SourceView, TimelineEntry
+
+REPORT_SCHEMA = "sitrep-report/1"
+
+BUILTIN_VIEWS = frozenset({"directory", "convoys", "stances", "timeline", "figures", "sources"})
+
+
+@attrs.frozen
+class LogInfo:
+    """Which log, and which record of its hash chain, the report reflects."""
+
+    name: str
+    position: int
+    head_hash: str
+
+
+@attrs.frozen
+class Update:
+    """A dated update block: what changed when new facts were recorded at ``at``."""
+
+    at: str
+    title: str
+    changes: tuple[Change, ...]
+
+
+@attrs.frozen
+class Report:
+    """Everything a renderer shows, at one moment.
+
+    ``updates`` are newest first; ``timeline`` holds at most the latest
+    ``timeline_limit`` entries of ``timeline_total``. ``extra`` holds the views of
+    projections added by plugins, by name.
+    """
+
+    SCHEMA: ClassVar[str] = REPORT_SCHEMA
+
+    title: str
+    as_of: str | None
+    known_at: str | None
+    since: str | None
+    period_start: str | None
+    period_end: str | None
+    log: LogInfo
+    highlights: tuple[str, ...]
+    figures: tuple[Figure, ...]
+    convoys: tuple[ConvoyView, ...]
+    stances: tuple[StanceView, ...]
+    updates: tuple[Update, ...]
+    timeline: tuple[TimelineEntry, ...]
+    timeline_total: int
+    sources: tuple[SourceView, ...]
+    actors: tuple[Actor, ...]
+    places: tuple[Place, ...]
+    extra: dict[str, Any] = attrs.field(factory=dict)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    text = moment.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _minute(stamp: str) -> str:
+    return stamp[:16]
+
+
+def _update_title(moment: str) -> str:
+    when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return f"UPDATE {when.day} {when:%B %Y}, {when:%H:%M} UTC"
+
+
+def build_report(
+    log: EventLog,
+    *,
+    title: str = "Situation report",
+    as_of: Moment | None = None,
+    known_at: Moment | None = None,
+    since: Moment | None = None,
+    projections: Sequence[Projection[Any, Any]] | None = None,
+    max_updates: int = 10,
+    timeline_limit: int = 200,
+    checkpoints: Checkpoints | None = None,
+) -> Report:
+    """Build the report of a log at a moment.
+
+    ``as_of``/``known_at`` are the two clocks of :func:`replay`. With ``since``, the
+    report has one update: every change from then to the report's moment.
+    Otherwise each distinct recorded minute after the first is a dated update
+    (the latest ``max_updates`` of them).
+    """
+    chosen = _with_directory(projections)
+    snapshot = replay(log, chosen, as_of=as_of, known_at=known_at, checkpoints=checkpoints)
+    timeline: tuple[TimelineEntry, ...] = (
+        snapshot["timeline"] if "timeline" in snapshot.views else ()
+    )
+    updates = _updates(log, chosen, snapshot, as_of, known_at, since, timeline, max_updates)
+    directory: Directory = snapshot["directory"]
+    report = Report(
+        title=title,
+        as_of=_iso(snapshot.as_of),
+        known_at=_iso(snapshot.known_at),
+        since=None if since is None else _iso(moment_of(since)),
+        period_start=timeline[0].occurred if timeline else None,
+        period_end=max((e.occurred for e in timeline), default=None, key=_period_key),
+        log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
+        highlights=(),
+        figures=snapshot.views.get("figures", ()),
+        convoys=snapshot.views.get("convoys", ()),
+        stances=snapshot.views.get("stances", ()),
+        updates=updates,
+        timeline=timeline[-timeline_limit:] if timeline_limit else (),
+        timeline_total=len(timeline),
+        sources=snapshot.views.get("sources", ()),
+        actors=directory.actors,
+        places=directory.places,
+        extra={name: view for name, view in snapshot.views.items() if name not in BUILTIN_VIEWS},
+    )
+    return attrs.evolve(report, highlights=highlights(report))
+
+
+def _period_key(occurred: str) -> str:
+    return occurred.split("/")[-1]
+
+
+def _updates(
+    log: EventLog,
+    chosen: list[Projection[Any, Any]],
+    snapshot: Snapshot,
+    as_of: Moment | None,
+    known_at: Moment | None,
+    since: Moment | None,
+    timeline: tuple[TimelineEntry, ...],
+    max_updates: int,
+) -> tuple[Update, ...]:
+    if since is not None:
+        before = replay(log, chosen, as_of=since, known_at=since)
+        found = diff_snapshots(chosen, before, snapshot)
+        moment = _iso(moment_of(since)) or ""
+        return (Update(moment, f"Changes since {moment}", tuple(found)),)
+    if max_updates <= 0:
+        return ()
+    stamps = sorted({_minute(e.recorded) for e in timeline if e.recorded})
+    if len(stamps) < 2:
+        return ()
+    stamps = stamps[-(max_updates + 1) :]
+    found_updates: list[Update] = []
+    previous = replay(log, chosen, as_of=as_of, known_at=_end_of_minute(stamps[0]))
+    for stamp in stamps[1:]:
+        current = replay(log, chosen, as_of=as_of, known_at=_end_of_minute(stamp))
+        found = diff_snapshots(chosen, previous, current)
+        at = stamp + ":00Z" if len(stamp) == 16 else stamp
+        found_updates.append(Update(at, _update_title(at), tuple(found)))
+        previous = current
+    return tuple(reversed(found_updates))
+
+
+def _end_of_minute(stamp: str) -> str:
+    """A recorded minute (``YYYY-MM-DDTHH:MM``) as a UTC moment; it means the minute's end."""
+    return stamp + "Z"
+
+
+def highlights(report: Report) -> tuple[str, ...]:
+    """A few lines a reader needs first: convoys now, disputed figures, latest stances."""
+    lines: list[str] = []
+    for convoy in report.convoys:
+        state = ", ".join(
+            part
+            for part in (
+                convoy.status.replace("-", " ") if convoy.status else None,
+                convoy.position,
+                f"heading {convoy.heading}" if convoy.heading else None,
+                f"toward {convoy.toward}" if convoy.toward else None,
+            )
+            if part
+        )
+        vehicles = ", ".join(
+            f"{v.current} {v.kind}" for v in convoy.vehicles if v.current is not None
+        )
+        since = f" since {convoy.status_since}" if convoy.status_since else ""
+        body = f"{state}{since}" if state else "no status reported"
+        lines.append(f"Convoy {convoy.id}: {body}" + (f" ({vehicles})" if vehicles else ""))
+    for figure in report.figures:
+        if figure.disputed:
+            claims = "; ".join(f"{c.value} ({', '.join(c.sources)})" for c in figure.claims)
+            lines.append(f"Disputed: {figure.label}: {claims}")
+    if report.updates:
+        for change in report.updates[0].changes:
+            if change.projection == "stances" and change.kind == "stance":
+                lines.append(change.summary)
+    return tuple(lines)
