@@ -5,6 +5,7 @@ The data path: codec -> log -> replay -> projections -> report -> renderer.
 
 from ._checkpoints import Checkpoint, Checkpoints, FileCheckpoints, MemoryCheckpoints
 from ._codec import Codec, Upcaster
+from ._copy import CopyResult, copy_log
 from ._errors import (
     ConflictError,
     CorruptLogError,
@@ -31,6 +32,7 @@ from ._hookspecs import Renderer, hookimpl
 from ._log import AppendResult, EventLog, Record, VerifyResult, open_log
 from ._replay import Change, Projection, Snapshot, changes, replay
 from ._report import Report, build_report
+from ._sqlite import StoreUnavailableError
 from ._time import FuzzyTime
 from ._values import Count, Source
 
@@ -48,6 +50,7 @@ __all__ = [
     "ConflictError",
     "Control",
     "ConvoyMove",
+    "CopyResult",
     "CorruptLogError",
     "Count",
     "DuplicateIdError",
@@ -68,6 +71,7 @@ __all__ = [
     "Snapshot",
     "Source",
     "Statement",
+    "StoreUnavailableError",
     "Strike",
     "TornTailWarning",
     "Upcaster",
@@ -75,6 +79,7 @@ __all__ = [
     "VerifyResult",
     "build_report",
     "changes",
+    "copy_log",
     "hookimpl",
     "open_log",
     "replay",

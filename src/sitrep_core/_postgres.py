@@ -27,6 +27,7 @@ from ._codec import Codec
 from ._errors import ConflictError, CorruptLogError, SitrepError
 from ._events import Event
 from ._log import GENESIS, AppendResult, Clock, EventLog, Record, StoredRow
+from ._sqlite import StoreUnavailableError
 
 try:
     import psycopg
@@ -67,22 +68,6 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
         ),
     ),
 )
-
-
-class StoreUnavailableError(SitrepError):
-    """The store could not be reached, or stopped answering: names the host (or file).
-
-    ``committed`` says what became of an append: False when it certainly was not
-    stored, None when the connection failed during the commit and it may have been
-    (appending the same events again is then safe: stored ids are skipped).
-    """
-
-    def __init__(
-        self, message: str, *, host: str | None = None, committed: bool | None = False
-    ) -> None:
-        self.host = host
-        self.committed = committed
-        super().__init__(message)
 
 
 def _redact(url: str) -> str:
@@ -374,9 +359,11 @@ class PostgresLog(EventLog):
 
     def _tip(self) -> tuple[int, str]:
         try:
-            row = self._connection().execute(
-                "SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1"
-            ).fetchone()
+            row = (
+                self._connection()
+                .execute("SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1")
+                .fetchone()
+            )
         except psycopg.Error as exc:
             self._fail_before_commit(exc)
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
@@ -385,9 +372,11 @@ class PostgresLog(EventLog):
         if self._prefetched is not None and event_id in self._prefetch_ids:
             return self._prefetched.get(event_id)
         try:
-            row = self._connection().execute(
-                "SELECT position, event FROM sitrep_events WHERE id = %s", (event_id,)
-            ).fetchone()
+            row = (
+                self._connection()
+                .execute("SELECT position, event FROM sitrep_events WHERE id = %s", (event_id,))
+                .fetchone()
+            )
         except psycopg.Error as exc:
             self._fail_before_commit(exc)
         return None if row is None else (int(row[0]), bytes(row[1]))

@@ -52,6 +52,26 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 
 
+class StoreUnavailableError(SitrepError):
+    """The store could not be reached, or stopped answering: names the host (or file).
+
+    Raised by both team stores (a PostgreSQL server that does not answer, a SQLite
+    file another writer holds too long); defined here so that importing the library
+    does not import the PostgreSQL driver.
+
+    ``committed`` says what became of an append: False when it certainly was not
+    stored, None when the connection failed during the commit and it may have been
+    (appending the same events again is then safe: stored ids are skipped).
+    """
+
+    def __init__(
+        self, message: str, *, host: str | None = None, committed: bool | None = False
+    ) -> None:
+        self.host = host
+        self.committed = committed
+        super().__init__(message)
+
+
 def _create_file(path: Path) -> bool:
     """Create an empty database file, not world-writable; False when one appeared first."""
     try:
@@ -150,8 +170,6 @@ class SqliteLog(EventLog):
         """The library's error for what SQLite reported."""
         text = str(exc)
         if "locked" in text or "busy" in text:
-            from ._postgres import StoreUnavailableError
-
             return StoreUnavailableError(
                 f"{self.path}: another writer held the log for more than {self.timeout:g} s",
                 host=str(self.path),
@@ -234,15 +252,19 @@ class SqliteLog(EventLog):
             raise self._error(exc) from exc
 
     def _tip(self) -> tuple[int, str]:
-        row = self._connection().execute(
-            "SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1"
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1")
+            .fetchone()
+        )
         return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
     def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        row = self._connection().execute(
-            "SELECT position, event FROM sitrep_events WHERE id = ?", (event_id,)
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute("SELECT position, event FROM sitrep_events WHERE id = ?", (event_id,))
+            .fetchone()
+        )
         return None if row is None else (int(row[0]), str(row[1]).encode("utf-8"))
 
     def _write(self, rows: list[StoredRow]) -> None:
@@ -259,9 +281,7 @@ class SqliteLog(EventLog):
             ) from exc
         # committed (and fsynced, synchronous=FULL) when the lock is released
 
-    def _page(
-        self, columns: str, start: int, end: int, types: tuple[str, ...] | None
-    ) -> list[Any]:
+    def _page(self, columns: str, start: int, end: int, types: tuple[str, ...] | None) -> list[Any]:
         query = f"SELECT {columns} FROM sitrep_events WHERE position >= ? AND position <= ?"  # noqa: S608 - fixed column lists
         params: list[Any] = [start, end]
         if types is not None:
@@ -285,9 +305,11 @@ class SqliteLog(EventLog):
     @property
     def head(self) -> int:
         with self._thread_lock:
-            row = self._connection().execute(
-                "SELECT coalesce(max(position), 0) FROM sitrep_events"
-            ).fetchone()
+            row = (
+                self._connection()
+                .execute("SELECT coalesce(max(position), 0) FROM sitrep_events")
+                .fetchone()
+            )
         return int(row[0])
 
     def read(
@@ -316,9 +338,11 @@ class SqliteLog(EventLog):
     def get(self, event_id: str) -> Record | None:
         """The record of an event id, or None (without taking the writers' lock)."""
         with self._thread_lock:
-            row = self._connection().execute(
-                "SELECT position FROM sitrep_events WHERE id = ?", (event_id,)
-            ).fetchone()
+            row = (
+                self._connection()
+                .execute("SELECT position FROM sitrep_events WHERE id = ?", (event_id,))
+                .fetchone()
+            )
         if row is None:
             return None
         return next(self.read(int(row[0])), None)
