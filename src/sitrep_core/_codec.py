@@ -109,8 +109,24 @@ def _structure_str_tuple(value: Any, _type: Any) -> tuple[str, ...]:
         raise ValidationError(f"expected an array of strings, got {_json_type(value)}")
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise ValidationError(f"item {index}: expected a string, got {_json_type(item)}")
+            raise ValidationError(
+                f"expected a string, got {_json_type(item)} {_short(item)}", field=f"[{index}]"
+            )
     return tuple(value)
+
+
+def _is_array(type_: Any) -> bool:
+    args = typing.get_args(type_)
+    return typing.get_origin(type_) is tuple and len(args) == 2 and args[1] is Ellipsis
+
+
+def _is_object(type_: Any) -> bool:
+    return typing.get_origin(type_) is dict and typing.get_args(type_)[:1] == (str,)
+
+
+def _item_error(exc: BaseException, step: str) -> ValidationError:
+    field, message = _locate(exc)
+    return ValidationError(message, field=_join(step, field))
 
 
 def _passthrough(value: Any, _type: Any) -> Any:
@@ -156,7 +172,49 @@ class Codec:
         conv.register_unstructure_hook(datetime, _unstructure_datetime)
         conv.register_structure_hook(FuzzyTime, _structure_fuzzy)
         conv.register_unstructure_hook(FuzzyTime, lambda value: value.text)
+
+        # arrays, objects and value classes check their JSON type first, so that a
+        # string where an array belongs is named as such, not as a Python error
+        def structure_array(value: Any, type_: Any) -> tuple[Any, ...]:
+            if not isinstance(value, list):
+                raise ValidationError(f"expected an array, got {_json_type(value)}")
+            item_type = typing.get_args(type_)[0]
+            items = []
+            for index, item in enumerate(value):
+                try:
+                    items.append(conv.structure(item, item_type))
+                except Exception as exc:
+                    raise _item_error(exc, f"[{index}]") from None
+            return tuple(items)
+
+        def structure_object(value: Any, type_: Any) -> dict[str, Any]:
+            if not isinstance(value, dict):
+                raise ValidationError(f"expected an object, got {_json_type(value)}")
+            value_type = typing.get_args(type_)[1]
+            items = {}
+            for key, item in value.items():
+                try:
+                    items[key] = conv.structure(item, value_type)
+                except Exception as exc:
+                    raise _item_error(exc, key) from None
+            return items
+
+        def value_class_hook(cls: type) -> Callable[[Any, Any], Any]:
+            from_dict: Callable[[Any, Any], Any] = make_dict_structure_fn(
+                cls, conv, _cattrs_forbid_extra_keys=True
+            )
+
+            def structure(value: Any, type_: Any) -> Any:
+                if not isinstance(value, dict):
+                    raise ValidationError(f"expected an object, got {_json_type(value)}")
+                return from_dict(value, type_)
+
+            return structure
+
+        conv.register_structure_hook_func(_is_array, structure_array)
         conv.register_structure_hook_func(_is_str_tuple, _structure_str_tuple)
+        conv.register_structure_hook_func(_is_object, structure_object)
+        conv.register_structure_hook_factory(attrs.has, value_class_hook)
         conv.register_structure_hook_func(lambda t: t in (Qualifier, Reliability), _passthrough)
 
         count_from_dict = make_dict_structure_fn(Count, conv, _cattrs_forbid_extra_keys=True)
@@ -199,6 +257,12 @@ class Codec:
             return data
 
         return unstructure
+
+    def json_schema(self) -> dict[str, Any]:
+        """The JSON Schema (draft 2020-12) of a line of any registered type."""
+        from ._schema import line_schema
+
+        return line_schema(self)
 
     # -- events <-> dicts ---------------------------------------------------------
 
@@ -280,11 +344,8 @@ class Codec:
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         stripped = data.strip()
-        if (
-            stripped.startswith(b"[")
-            or (stripped.startswith(b"{")
-            and b"\n" in stripped
-            and _is_one_document(stripped))
+        if stripped.startswith(b"[") or (
+            stripped.startswith(b"{") and b"\n" in stripped and _is_one_document(stripped)
         ):
             parsed = parse_json(stripped)
             items = parsed if isinstance(parsed, list) else [parsed]
@@ -367,12 +428,20 @@ def _locate(exc: BaseException, path: str = "") -> tuple[str | None, str]:
     if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         return _locate(exc.exceptions[0], path)
     if isinstance(exc, ValidationError):
-        field = f"{path}.{exc.field}" if path and exc.field else (exc.field or path)
-        return field or None, exc.message
+        return _join(path, exc.field) or None, exc.message
     if isinstance(exc, ForbiddenExtraKeysError):
         extra = sorted(exc.extra_fields)
-        field = f"{path}.{extra[0]}" if path else extra[0]
+        field = _join(path, extra[0])
         return field, f"unknown field{'s' if len(extra) > 1 else ''}: {', '.join(extra)}"
     if isinstance(exc, KeyError):
         return path or None, "required field is missing"
     return path or None, str(exc) or type(exc).__name__
+
+
+def _join(path: str, field: str | None) -> str:
+    """``path`` and ``field`` as one dotted path; array steps (``[0]``) take no dot."""
+    if not field:
+        return path
+    if not path or field.startswith("["):
+        return f"{path}{field}"
+    return f"{path}.{field}"
