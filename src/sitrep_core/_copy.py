@@ -111,8 +111,7 @@ def copy_log(
             at, at_hash = target._tip()
             if (at, at_hash) != (head, tip):
                 raise ConflictError(
-                    f"{target.name} was appended to during the copy "
-                    f"(at {at}, expected {head})",
+                    f"{target.name} was appended to during the copy (at {at}, expected {head})",
                     expected=head,
                     actual=at,
                 )
