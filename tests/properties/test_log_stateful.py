@@ -1,0 +1,168 @@
+"""Every backend against a plain list: random appends, retries, clashes, reopens, reads.
+
+The default run is short (a few seconds a backend). For a longer hunt::
+
+    SITREP_STATEFUL_EXAMPLES=500 python -m pytest tests/properties/test_log_stateful.py
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import attrs
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from sitrep_core import ConflictError, DuplicateIdError, Event, EventLog, open_log
+
+if TYPE_CHECKING:
+    from conftest import Targets
+
+EXAMPLES = int(os.environ.get("SITREP_STATEFUL_EXAMPLES", "15"))
+STEPS = int(os.environ.get("SITREP_STATEFUL_STEPS", "20"))
+
+
+def machine_for(
+    targets: Targets, events: st.SearchStrategy[Event]
+) -> Callable[[], RuleBasedStateMachine]:
+    """A state machine class over a new log of ``targets``' backend per example."""
+
+    class LogMachine(RuleBasedStateMachine):
+        def __init__(self) -> None:
+            super().__init__()
+            self.target = targets.new()
+            self.log: EventLog = open_log(self.target)
+            self.model: list[Event] = []  # what the log must hold, as it returned it
+            self.fresh = 0
+
+        def _fresh(self, drafts: list[Event]) -> list[Event]:
+            batch = []
+            for draft in drafts:
+                self.fresh += 1
+                batch.append(attrs.evolve(draft, id=f"ev-{self.fresh}"))
+            return batch
+
+        @initialize()
+        def empty(self) -> None:
+            assert self.log.head == 0
+            assert list(self.log.read()) == []
+
+        @rule(drafts=st.lists(events, min_size=1, max_size=4), guarded=st.booleans())
+        def append(self, drafts: list[Event], guarded: bool) -> None:
+            batch = self._fresh(drafts)
+            expected = len(self.model) if guarded else None
+            result = self.log.append(batch, expected_position=expected)
+            assert result.skipped == ()
+            assert [r.position for r in result.records] == list(
+                range(len(self.model) + 1, len(self.model) + len(batch) + 1)
+            )
+            for given, record in zip(batch, result.records, strict=True):
+                assert attrs.evolve(record.event, recorded=given.recorded) == given
+            self.model.extend(r.event for r in result.records)
+            assert result.head == len(self.model)
+
+        @precondition(lambda self: self.model)
+        @rule(data=st.data(), omit_recorded=st.booleans(), stale=st.booleans())
+        def duplicate_append(self, data: st.DataObject, omit_recorded: bool, stale: bool) -> None:
+            picked = data.draw(st.lists(st.sampled_from(self.model), min_size=1, max_size=4))
+            if omit_recorded:
+                picked = [attrs.evolve(e, recorded=None) for e in picked]
+            # a retry of stored events succeeds even when the writer's view is stale
+            expected = data.draw(st.integers(0, len(self.model))) if stale else None
+            result = self.log.append(picked, expected_position=expected)
+            assert result.records == ()
+            assert result.skipped == tuple(e.id for e in picked)
+            assert result.head == len(self.model)
+
+        @precondition(lambda self: self.model)
+        @rule(data=st.data(), drafts=st.lists(events, max_size=2))
+        def conflicting_duplicate(self, data: st.DataObject, drafts: list[Event]) -> None:
+            stored = data.draw(st.sampled_from(self.model))
+            other = attrs.evolve(stored, notes=f"{stored.notes or ''} (revised)")
+            batch = self._fresh(drafts)
+            batch.insert(data.draw(st.integers(0, len(batch))), other)
+            try:
+                self.log.append(batch)
+            except DuplicateIdError as exc:
+                assert exc.event_id == stored.id
+                assert exc.position == self.model.index(stored) + 1
+            else:
+                raise AssertionError("other content under a stored id was accepted")
+
+        @precondition(lambda self: self.model)
+        @rule(data=st.data(), drafts=st.lists(events, min_size=1, max_size=3))
+        def stale_append(self, data: st.DataObject, drafts: list[Event]) -> None:
+            head = len(self.model)
+            stale = data.draw(
+                st.integers(0, head - 1) | st.integers(head + 1, head + 5), label="stale"
+            )
+            try:
+                self.log.append(self._fresh(drafts), expected_position=stale)
+            except DuplicateIdError:
+                raise AssertionError("fresh ids reported as duplicates") from None
+            except ConflictError as exc:
+                assert (exc.expected, exc.actual) == (stale, head)
+            else:
+                raise AssertionError("an append with a stale position was accepted")
+
+        @precondition(lambda self: targets.reopens)
+        @rule()
+        def reopen(self) -> None:
+            self.log.close()
+            self.log = open_log(self.target)
+
+        @rule(data=st.data())
+        def read_from(self, data: st.DataObject) -> None:
+            start = data.draw(st.integers(-1, len(self.model) + 2), label="from")
+            records = list(self.log.read(start))
+            assert [r.event for r in records] == self.model[max(start, 1) - 1 :]
+            assert [r.position for r in records] == list(range(max(start, 1), len(self.model) + 1))
+
+        @rule(data=st.data())
+        def read_types(self, data: st.DataObject) -> None:
+            types = data.draw(st.sets(st.sampled_from(("strike", "statement", "evacuation"))))
+            got = [r.event for r in self.log.read(types=types)]
+            assert got == [e for e in self.model if e.TYPE in types]
+
+        @precondition(lambda self: self.model)
+        @rule(data=st.data())
+        def get(self, data: st.DataObject) -> None:
+            position = data.draw(st.integers(1, len(self.model)))
+            record = self.log.get(self.model[position - 1].id)
+            assert record is not None
+            assert (record.position, record.event) == (position, self.model[position - 1])
+
+        @invariant()
+        def verifies(self) -> None:
+            result = self.log.verify()
+            assert result.ok, str(result)
+            assert result.checked == result.head == len(self.model) == self.log.head
+
+        def teardown(self) -> None:
+            self.log.close()
+
+    return LogMachine
+
+
+def test_log_behaves_like_a_list(
+    targets: Targets, events_strategy: Callable[[], st.SearchStrategy[Event]]
+) -> None:
+    run_state_machine_as_test(
+        machine_for(targets, events_strategy()),
+        settings=settings(
+            max_examples=EXAMPLES,
+            stateful_step_count=STEPS,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
