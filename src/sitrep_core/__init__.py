@@ -10,6 +10,7 @@ from ._errors import (
     ConflictError,
     CorruptLogError,
     DuplicateIdError,
+    PluginError,
     SitrepError,
     TornTailWarning,
     ValidationError,
@@ -30,6 +31,7 @@ from ._events import (
 )
 from ._hookspecs import Renderer, hookimpl
 from ._log import AppendResult, EventLog, Record, VerifyResult, open_log
+from ._plugins import PluginInfo, Plugins, render
 from ._replay import Change, Projection, Snapshot, changes, replay
 from ._report import Report, build_report
 from ._sqlite import StoreUnavailableError
@@ -62,6 +64,9 @@ __all__ = [
     "MemoryCheckpoints",
     "Operation",
     "PlaceDefined",
+    "PluginError",
+    "PluginInfo",
+    "Plugins",
     "Projection",
     "Record",
     "Renderer",
@@ -82,5 +87,6 @@ __all__ = [
     "copy_log",
     "hookimpl",
     "open_log",
+    "render",
     "replay",
 ]

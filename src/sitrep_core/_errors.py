@@ -88,3 +88,11 @@ class CorruptLogError(SitrepError):
 
 class TornTailWarning(UserWarning):
     """An unfinished write was found at the end of a log file and set aside."""
+
+
+class PluginError(SitrepError):
+    """A plugin could not be loaded or gave something unusable: names the plugin."""
+
+    def __init__(self, message: str, *, plugin: str | None = None) -> None:
+        self.plugin = plugin
+        super().__init__(f"plugin {plugin!r}: {message}" if plugin else message)

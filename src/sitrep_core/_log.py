@@ -340,7 +340,14 @@ def open_log(
 ) -> EventLog:
     """Open the log a path or URL names: ``memory:``, ``*.jsonl`` (the default store),
     ``*.sqlite``/``sqlite:///path``, or ``postgresql://...``.
+
+    Without ``codec``, the log reads and writes the event types of every installed
+    plugin (``Plugins.load().codec``).
     """
+    if codec is None:
+        from ._plugins import Plugins
+
+        codec = Plugins.load().codec
     text = str(target)
     if text in ("memory:", ":memory:"):
         return MemoryLog(codec, **options)
