@@ -179,7 +179,7 @@ class PostgresLog(EventLog):
     def _connection(self) -> psycopg.Connection[Any]:
         if self._closed:
             raise ValueError(f"{self._name}: the log is closed")
-        if self._conn is not None and self._conn.broken:
+        if self._conn is not None and (self._conn.closed or self._conn.broken):
             self._conn.close()
             self._conn = None
         if self._conn is None:
@@ -318,10 +318,14 @@ class PostgresLog(EventLog):
     def _locked(self) -> Iterator[None]:
         conn = self._connection()
         try:
-            conn.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
-            conn.execute("SET LOCAL synchronous_commit = on")
-            # after the lock, each statement's snapshot sees every earlier writer's commit
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (self._lock_key,))
+            # one round trip; after the lock, each statement's snapshot (READ COMMITTED)
+            # sees every earlier writer's commit, so the tip read next is the real one
+            conn.execute(
+                sql.SQL(
+                    "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = on; "
+                    "SELECT pg_advisory_xact_lock({})"
+                ).format(sql.Literal(self._lock_key))
+            )
             if self._prefetch_ids:
                 found = conn.execute(
                     "SELECT id, position, event FROM sitrep_events WHERE id = ANY(%s)",
