@@ -25,10 +25,16 @@ class TimelineEntry:
 
 
 class TimelineProjection(EventSetProjection):
-    """Every event in the order it happened, with a one-line headline."""
+    """Every event in the order it happened, with a one-line headline.
+
+    Retractions are not shown: they change what we know, not what happened.
+    """
 
     name = "timeline"
     version = 1
+
+    def keeps(self, event: Event) -> bool:
+        return event.TYPE != "retraction"
 
     def view(self, state: Held, context: ViewContext) -> tuple[TimelineEntry, ...]:
         return tuple(
@@ -96,19 +102,19 @@ class SourcesProjection(EventSetProjection):
     def view(self, state: Held, context: ViewContext) -> tuple[SourceView, ...]:
         gradings: dict[str, set[str]] = defaultdict(set)
         urls: dict[str, set[str]] = defaultdict(set)
-        events: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for position, event in state.values():
+        events: dict[str, list[str]] = defaultdict(list)
+        for _, event in in_order(state):
             for source in event.sources:
                 gradings[source.name].add(source.grading)
                 if source.url:
                     urls[source.name].add(source.url)
-                events[source.name].append((position, event.id))
+                events[source.name].append(event.id)
         return tuple(
             SourceView(
                 name,
                 tuple(sorted(gradings[name])),
                 tuple(sorted(urls[name])),
-                tuple(i for _, i in sorted(events[name])),
+                tuple(events[name]),
             )
             for name in sorted(events, key=str.casefold)
         )
