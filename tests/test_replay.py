@@ -14,8 +14,18 @@ R1 = datetime(2017, 8, 30, 16, 50, tzinfo=UTC)
 R2 = datetime(2017, 9, 5, 12, 0, tzinfo=UTC)
 
 
-def statement(id: str, occurred: str, stance: str, recorded: datetime = R1, **kw: object) -> sr.Statement:
-    return sr.Statement(id=id, occurred=occurred, speaker="coalition", subject="convoy", stance=stance, recorded=recorded, **kw)
+def statement(
+    id: str, occurred: str, stance: str, recorded: datetime = R1, **kw: object
+) -> sr.Statement:
+    return sr.Statement(
+        id=id,
+        occurred=occurred,
+        speaker="coalition",
+        subject="convoy",
+        stance=stance,
+        recorded=recorded,
+        **kw,
+    )
 
 
 def stance(snapshot: sr.Snapshot) -> str | None:
@@ -61,7 +71,9 @@ def test_a_correction_replaces_and_known_at_before_it_shows_the_original(log: sr
     assert stance(sr.replay(log, known_at="2017-09-01")) == "threatens"
 
 
-def test_retracting_the_original_of_a_corrected_fact_withdraws_the_correction(log: sr.EventLog) -> None:
+def test_retracting_the_original_of_a_corrected_fact_withdraws_the_correction(
+    log: sr.EventLog,
+) -> None:
     original = statement("s1", "2017-08-30", "threatens")
     log.append([original])
     log.append([attrs.evolve(original, id="s1-fix", corrects="s1", stance="warns", recorded=R2)])
@@ -142,13 +154,44 @@ def test_a_checkpoint_of_another_version_or_log_is_ignored(tmp_path) -> None:  #
 def test_changes_between_two_moments_are_typed(log: sr.EventLog) -> None:
     log.append(
         [
-            sr.Evacuation(id="ev", occurred="2017-08-28", group="ISIS", origin="Qara", destination="Abu Kamal",
-                          convoy="c", fighters=Count.approx(308, "around 308"), vehicles={"bus": Count.exact(17)},
-                          sources=[Source("reports", "C", 3)], recorded=R1),
-            sr.ConvoyMove(id="m1", occurred="2017-08-30", convoy="c", status="halted", position="near Humayma", recorded=R1),
-            sr.ConvoyMove(id="m2", occurred="2017-09-05", convoy="c", status="stalled", position="east of As Sukhnah", recorded=R2),
-            sr.ConvoyMove(id="m3", occurred="2017-09-05", convoy="c", new_convoy="c-west", vehicles={"bus": Count.exact(6)},
-                          status="turned-back", toward="Palmyra", recorded=R2),
+            sr.Evacuation(
+                id="ev",
+                occurred="2017-08-28",
+                group="ISIS",
+                origin="Qara",
+                destination="Abu Kamal",
+                convoy="c",
+                fighters=Count.approx(308, "around 308"),
+                vehicles={"bus": Count.exact(17)},
+                sources=[Source("reports", "C", 3)],
+                recorded=R1,
+            ),
+            sr.ConvoyMove(
+                id="m1",
+                occurred="2017-08-30",
+                convoy="c",
+                status="halted",
+                position="near Humayma",
+                recorded=R1,
+            ),
+            sr.ConvoyMove(
+                id="m2",
+                occurred="2017-09-05",
+                convoy="c",
+                status="stalled",
+                position="east of As Sukhnah",
+                recorded=R2,
+            ),
+            sr.ConvoyMove(
+                id="m3",
+                occurred="2017-09-05",
+                convoy="c",
+                new_convoy="c-west",
+                vehicles={"bus": Count.exact(6)},
+                status="turned-back",
+                toward="Palmyra",
+                recorded=R2,
+            ),
             statement("s", "2017-09-05", "denies", recorded=R2),
         ]
     )
@@ -169,15 +212,32 @@ def test_changes_between_two_moments_are_typed(log: sr.EventLog) -> None:
 def test_competing_claims_stay_side_by_side(log: sr.EventLog) -> None:
     log.append(
         [
-            sr.Evacuation(id="ev", occurred="2017-08-28", group="ISIS", origin="Qara", convoy="c",
-                          fighters=Count.approx(308, "around 308"), sources=[Source("reports", "C", 3)], recorded=R1),
-            sr.ConvoyMove(id="m", occurred="2017-09-02", convoy="c", fighters=Count.between(200, 999, "hundreds"),
-                          sources=[Source("Coalition", "B", 2)], recorded=R2),
+            sr.Evacuation(
+                id="ev",
+                occurred="2017-08-28",
+                group="ISIS",
+                origin="Qara",
+                convoy="c",
+                fighters=Count.approx(308, "around 308"),
+                sources=[Source("reports", "C", 3)],
+                recorded=R1,
+            ),
+            sr.ConvoyMove(
+                id="m",
+                occurred="2017-09-02",
+                convoy="c",
+                fighters=Count.between(200, 999, "hundreds"),
+                sources=[Source("Coalition", "B", 2)],
+                recorded=R2,
+            ),
         ]
     )
     figure = next(f for f in sr.replay(log)["figures"] if f.measure == "fighters")
     assert figure.disputed
-    assert {(c.sources, str(c.value)) for c in figure.claims} == {(("reports",), "around 308"), (("Coalition",), "hundreds")}
+    assert {(c.sources, str(c.value)) for c in figure.claims} == {
+        (("reports",), "around 308"),
+        (("Coalition",), "hundreds"),
+    }
     assert str(figure.value) == "around 308"  # the most specific claim leads
 
 
@@ -185,10 +245,24 @@ def test_a_source_revising_its_own_figure_is_not_a_dispute(log: sr.EventLog) -> 
     src = [Source("Hezbollah officials", "C", 3)]
     log.append(
         [
-            sr.Evacuation(id="a", occurred="2017-08-28", group="ISIS", origin="Qara", convoy="c",
-                          wounded=Count.at_least(20), sources=src, recorded=R1),
-            sr.ConvoyMove(id="b", occurred="2017-08-29", convoy="c", wounded=Count.at_least(25, "at least 25"),
-                          sources=src, recorded=R2),
+            sr.Evacuation(
+                id="a",
+                occurred="2017-08-28",
+                group="ISIS",
+                origin="Qara",
+                convoy="c",
+                wounded=Count.at_least(20),
+                sources=src,
+                recorded=R1,
+            ),
+            sr.ConvoyMove(
+                id="b",
+                occurred="2017-08-29",
+                convoy="c",
+                wounded=Count.at_least(25, "at least 25"),
+                sources=src,
+                recorded=R2,
+            ),
         ]
     )
     figure = next(f for f in sr.replay(log)["figures"] if f.measure == "wounded")
@@ -199,14 +273,47 @@ def test_a_source_revising_its_own_figure_is_not_a_dispute(log: sr.EventLog) -> 
 def test_aliases_and_speakers_resolve_to_actors(log: sr.EventLog) -> None:
     log.append(
         [
-            sr.ActorDefined(id="a1", occurred="2014", key="coalition", name="US-led Coalition", aliases=["CJTF-OIR"], recorded=R1),
-            sr.ActorDefined(id="a2", occurred="2014", key="townsend", name="Lt. Gen. Stephen J. Townsend",
-                            aliases=["Townsend"], kind="person", speaks_for="CJTF-OIR", recorded=R1),
-            sr.Statement(id="s1", occurred="2017-09-05", speaker="Townsend", subject="convoy", stance="condemns", recorded=R2),
-            sr.Statement(id="s2", occurred="2017-08-31", speaker="cjtf-oir", subject="convoy", stance="threatens", recorded=R2),
+            sr.ActorDefined(
+                id="a1",
+                occurred="2014",
+                key="coalition",
+                name="US-led Coalition",
+                aliases=["CJTF-OIR"],
+                recorded=R1,
+            ),
+            sr.ActorDefined(
+                id="a2",
+                occurred="2014",
+                key="townsend",
+                name="Lt. Gen. Stephen J. Townsend",
+                aliases=["Townsend"],
+                kind="person",
+                speaks_for="CJTF-OIR",
+                recorded=R1,
+            ),
+            sr.Statement(
+                id="s1",
+                occurred="2017-09-05",
+                speaker="Townsend",
+                subject="convoy",
+                stance="condemns",
+                recorded=R2,
+            ),
+            sr.Statement(
+                id="s2",
+                occurred="2017-08-31",
+                speaker="cjtf-oir",
+                subject="convoy",
+                stance="threatens",
+                recorded=R2,
+            ),
         ]
     )
     (view,) = sr.replay(log)["stances"]
-    assert (view.actor, view.actor_name, view.stance) == ("coalition", "US-led Coalition", "condemns")
+    assert (view.actor, view.actor_name, view.stance) == (
+        "coalition",
+        "US-led Coalition",
+        "condemns",
+    )
     assert [h.stance for h in view.history] == ["threatens", "condemns"]
     assert view.history[-1].speaker == "Lt. Gen. Stephen J. Townsend"

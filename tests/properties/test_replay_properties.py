@@ -23,11 +23,26 @@ _unstructure = cattrs.Converter().unstructure
 
 reference: list[sr.Event] = [
     *(
-        sr.ActorDefined(id=f"actor-{k}", occurred="2014", key=k, name=k.upper(), aliases=[f"the {k}"], recorded=RECORDED)
+        sr.ActorDefined(
+            id=f"actor-{k}",
+            occurred="2014",
+            key=k,
+            name=k.upper(),
+            aliases=[f"the {k}"],
+            recorded=RECORDED,
+        )
         for k in ACTORS
     ),
     *(
-        sr.PlaceDefined(id=f"place-{k}", occurred="2014", key=k, name=k.title(), lat=34.0 + i, lon=36.0 + i, recorded=RECORDED)
+        sr.PlaceDefined(
+            id=f"place-{k}",
+            occurred="2014",
+            key=k,
+            name=k.title(),
+            lat=34.0 + i,
+            lon=36.0 + i,
+            recorded=RECORDED,
+        )
         for i, k in enumerate(PLACES)
     ),
 ]
@@ -36,16 +51,28 @@ counts = st.one_of(
     st.builds(Count.exact, st.integers(0, 500)),
     st.builds(Count.approx, st.integers(0, 500), st.sampled_from([None, "around that"])),
     st.builds(Count.at_least, st.integers(0, 500)),
-    st.integers(0, 100).flatmap(lambda low: st.builds(Count.between, st.just(low), st.integers(low, 600))),
+    st.integers(0, 100).flatmap(
+        lambda low: st.builds(Count.between, st.just(low), st.integers(low, 600))
+    ),
 )
 sources = st.lists(
-    st.builds(Source, st.sampled_from(["AP", "Coalition", "Reuters", "SOHR"]), st.sampled_from("ABCDEF"), st.integers(1, 6)),
+    st.builds(
+        Source,
+        st.sampled_from(["AP", "Coalition", "Reuters", "SOHR"]),
+        st.sampled_from("ABCDEF"),
+        st.integers(1, 6),
+    ),
     max_size=2,
 )
 
 
 def _event(kind: str, draw: Any, index: int, occurred: str) -> sr.Event:
-    common: dict[str, Any] = {"id": f"e{index}", "occurred": occurred, "recorded": RECORDED, "sources": draw(sources)}
+    common: dict[str, Any] = {
+        "id": f"e{index}",
+        "occurred": occurred,
+        "recorded": RECORDED,
+        "sources": draw(sources),
+    }
     if kind == "evacuation":
         return sr.Evacuation(
             **common,
@@ -54,7 +81,9 @@ def _event(kind: str, draw: Any, index: int, occurred: str) -> sr.Event:
             destination=draw(st.sampled_from(PLACES)),
             convoy=draw(st.sampled_from(CONVOYS)),
             fighters=draw(st.none() | counts),
-            vehicles=draw(st.dictionaries(st.sampled_from(["bus", "ambulance"]), counts, max_size=2)),
+            vehicles=draw(
+                st.dictionaries(st.sampled_from(["bus", "ambulance"]), counts, max_size=2)
+            ),
         )
     if kind == "convoy-move":
         split = draw(st.booleans())
@@ -77,7 +106,9 @@ def _event(kind: str, draw: Any, index: int, occurred: str) -> sr.Event:
             killed=draw(st.none() | counts),
         )
     if kind == "aid-delivery":
-        return sr.AidDelivery(**common, items=["food", "water"], convoy=draw(st.sampled_from(CONVOYS)))
+        return sr.AidDelivery(
+            **common, items=["food", "water"], convoy=draw(st.sampled_from(CONVOYS))
+        )
     return sr.Statement(
         **common,
         speaker=draw(st.sampled_from([*ACTORS, "the isis"])),
@@ -116,26 +147,40 @@ def comparable(snapshot: sr.Snapshot) -> dict[str, Any]:
     return views
 
 
-settings.register_profile("replay", max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.register_profile(
+    "replay", max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None
+)
 fast = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @fast
 @given(scenarios(), st.data())
-def test_replay_from_any_checkpoint_equals_full_replay(events: list[sr.Event], data: st.DataObject) -> None:
+def test_replay_from_any_checkpoint_equals_full_replay(
+    events: list[sr.Event], data: st.DataObject
+) -> None:
     # world events, then revisions: corrections, corrections of corrections, and
     # retractions naming the original of a corrected fact; the checkpoint may fall anywhere
     batches: list[list[sr.Event]] = [[e] for e in events]
     latest = {e.id: e for e in events}
-    for n, original in enumerate(data.draw(st.lists(st.sampled_from(events[:2]), max_size=6), label="revised")):
+    for n, original in enumerate(
+        data.draw(st.lists(st.sampled_from(events[:2]), max_size=6), label="revised")
+    ):
         standing = latest.get(original.id)
         if standing is None:
             continue
         if data.draw(st.booleans(), label=f"retract {n}"):
-            batches.append([sr.Retraction(id=f"r{n}", occurred="2017-12-31", retracts=original.id, recorded=RECORDED)])
+            batches.append(
+                [
+                    sr.Retraction(
+                        id=f"r{n}", occurred="2017-12-31", retracts=original.id, recorded=RECORDED
+                    )
+                ]
+            )
             del latest[original.id]
         else:
-            correction = attrs.evolve(standing, id=f"c{n}", corrects=standing.id, notes=f"revision {n}")
+            correction = attrs.evolve(
+                standing, id=f"c{n}", corrects=standing.id, notes=f"revision {n}"
+            )
             batches.append([correction])
             latest[original.id] = correction
     cut = data.draw(st.integers(0, len(batches)), label="cut")
@@ -169,16 +214,28 @@ def test_as_of_past_every_event_equals_full_replay(events: list[sr.Event]) -> No
 
 @fast
 @given(scenarios(min_size=1), st.data())
-def test_retracting_an_event_equals_never_appending_it(events: list[sr.Event], data: st.DataObject) -> None:
+def test_retracting_an_event_equals_never_appending_it(
+    events: list[sr.Event], data: st.DataObject
+) -> None:
     victim = data.draw(st.sampled_from(events), label="retracted")
     with_retraction = fill(events)
-    with_retraction.append([sr.Retraction(id="retraction", occurred="2017-12-31", retracts=victim.id, recorded=RECORDED)])
+    with_retraction.append(
+        [
+            sr.Retraction(
+                id="retraction", occurred="2017-12-31", retracts=victim.id, recorded=RECORDED
+            )
+        ]
+    )
     without = fill([e for e in events if e is not victim])
     assert comparable(sr.replay(with_retraction)) == comparable(sr.replay(without))
 
 
 @fast
-@given(scenarios(min_size=2), st.randoms(use_true_random=False), st.sampled_from([None, "2017-04-01", "2017-07-15"]))
+@given(
+    scenarios(min_size=2),
+    st.randoms(use_true_random=False),
+    st.sampled_from([None, "2017-04-01", "2017-07-15"]),
+)
 def test_append_order_does_not_change_the_as_of_state(
     events: list[sr.Event], rng: random.Random, as_of: str | None
 ) -> None:
@@ -191,11 +248,15 @@ def test_append_order_does_not_change_the_as_of_state(
 
 @fast
 @given(scenarios(min_size=1), st.data())
-def test_a_correction_replaces_what_it_corrects(events: list[sr.Event], data: st.DataObject) -> None:
+def test_a_correction_replaces_what_it_corrects(
+    events: list[sr.Event], data: st.DataObject
+) -> None:
     target = data.draw(st.sampled_from(events), label="corrected")
     replacement = data.draw(st.sampled_from(events), label="replacement")
     corrected = attrs.evolve(replacement, id="correction", corrects=target.id)
     log = fill(events)
     log.append([corrected])
-    expected = fill([e for e in events if e is not target] + [attrs.evolve(replacement, id="correction")])
+    expected = fill(
+        [e for e in events if e is not target] + [attrs.evolve(replacement, id="correction")]
+    )
     assert comparable(sr.replay(log)) == comparable(sr.replay(expected))
