@@ -407,7 +407,10 @@ def _is_one_document(data: bytes) -> bool:
 
 def parse_json(line: bytes | str) -> Any:
     """orjson.loads with the line-length limit and a plain message on failure."""
-    if len(line) > MAX_LINE_BYTES:
+    size = len(line)
+    if isinstance(line, str) and size * 4 > MAX_LINE_BYTES:  # a character is 1-4 bytes
+        size = len(line.encode("utf-8", "surrogatepass"))
+    if size > MAX_LINE_BYTES:
         raise ValidationError(f"line is longer than {MAX_LINE_BYTES} bytes")
     try:
         return orjson.loads(line)
