@@ -15,7 +15,7 @@ from ._events import (
     Strike,
 )
 from ._figures import PEOPLE, Figure, figure_claims, figure_label, make_figure
-from ._projections import EventSetProjection, Held, in_order
+from ._projections import EventSetProjection, Held, latest_last
 from ._replay import Change, ViewContext
 from ._values import Count
 
@@ -111,7 +111,7 @@ class ConvoysProjection(EventSetProjection):
 
     def view(self, state: Held, context: ViewContext) -> tuple[ConvoyView, ...]:
         names: Directory = context.names
-        ordered = in_order(state)
+        ordered = latest_last(state)
         ids: list[str] = []
         for _, event in ordered:
             for convoy in (getattr(event, "convoy", None), getattr(event, "new_convoy", None)):
@@ -191,7 +191,7 @@ class ConvoysProjection(EventSetProjection):
             heading = move.heading
             toward = names.place_name(move.toward) if move.toward else None
 
-        vehicles = self._vehicles(formation, split_from, moves, splits)
+        vehicles = self._vehicles(formation, split_from, moves, splits, names)
         people_claims: dict[str, list[tuple[int, Event, Count]]] = defaultdict(list)
         for position_, event in ordered:
             for subject, measure, count in figure_claims(event):
@@ -238,6 +238,7 @@ class ConvoysProjection(EventSetProjection):
         split_from: list[ConvoyMove],
         moves: list[ConvoyMove],
         splits: list[ConvoyMove],
+        names: Directory,
     ) -> tuple[VehicleTally, ...]:
         totals: dict[str, Count] = {}
         if formation is not None:
@@ -252,7 +253,11 @@ class ConvoysProjection(EventSetProjection):
         for kind in dict.fromkeys([*totals, *current, *(k for s in splits for k in s.vehicles)]):
             detached = tuple(
                 Detachment(
-                    s.new_convoy or "", s.vehicles[kind], s.status, s.toward, s.occurred.text
+                    s.new_convoy or "",
+                    s.vehicles[kind],
+                    s.status,
+                    names.place_name(s.toward) if s.toward else None,
+                    s.occurred.text,
                 )
                 for s in splits
                 if kind in s.vehicles

@@ -137,7 +137,8 @@ CONTROL_STATUSES = ("controls", "gained", "lost", "contested", "cleared")
 
 
 def _vehicles(counts: dict[str, Count]) -> str:
-    return ", ".join(f"{count} {kind}" for kind, count in counts.items())
+    # the number alone: a source's words ("6 of the 17 buses") do not take a noun after them
+    return ", ".join(f"{attrs.evolve(count, text=None)} {kind}" for kind, count in counts.items())
 
 
 @attrs.frozen(kw_only=True)

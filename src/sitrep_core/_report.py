@@ -130,8 +130,8 @@ def build_report(
         as_of=_iso(snapshot.as_of),
         known_at=_iso(snapshot.known_at),
         since=None if since is None else _iso(moment_of(since)),
-        period_start=timeline[0].occurred if timeline else None,
-        period_end=max((e.occurred for e in timeline), default=None, key=_period_key),
+        period_start=min((_start(e.occurred) for e in timeline), default=None),
+        period_end=max((_end(e.occurred) for e in timeline), default=None),
         log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
         highlights=(),
         figures=snapshot.views.get("figures", ()),
@@ -148,8 +148,15 @@ def build_report(
     return attrs.evolve(report, highlights=highlights(report))
 
 
-def _period_key(occurred: str) -> str:
-    return occurred.split("/")[-1]
+def _start(occurred: str) -> str:
+    """The known start of a date as written (an open start falls back to the end)."""
+    first, _, last = occurred.partition("/")
+    return (last if first in ("", "..") else first).rstrip("~?%")
+
+
+def _end(occurred: str) -> str:
+    first, _, last = occurred.partition("/")
+    return (first if last in ("", "..") else last).rstrip("~?%")
 
 
 def _updates(
@@ -204,7 +211,9 @@ def highlights(report: Report) -> tuple[str, ...]:
             if part
         )
         vehicles = ", ".join(
-            f"{v.current} {v.kind}" for v in convoy.vehicles if v.current is not None
+            f"{attrs.evolve(v.current, text=None)} {v.kind}"  # the number, not a sentence
+            for v in convoy.vehicles
+            if v.current is not None
         )
         since = f" since {convoy.status_since}" if convoy.status_since else ""
         body = f"{state}{since}" if state else "no status reported"
