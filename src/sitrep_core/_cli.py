@@ -172,9 +172,7 @@ MOMENT = MomentType()
 
 _views = cattrs.Converter()
 _views.register_unstructure_hook(FuzzyTime, lambda value: value.text)
-_views.register_unstructure_hook(
-    datetime, lambda value: value.isoformat().replace("+00:00", "Z")
-)
+_views.register_unstructure_hook(datetime, lambda value: value.isoformat().replace("+00:00", "Z"))
 
 
 def to_json(value: Any, *, indent: bool = True) -> str:
@@ -334,7 +332,31 @@ def append(target: str, file: str, expected_position: int | None, as_json: bool)
         else:
             data, source = Path(file).read_bytes(), file
         events = log.codec.read_input(data, source=source)
-        _append(log, events, expected_position, as_json)
+        try:
+            _append(log, events, expected_position, as_json)
+        except ValidationError as exc:  # a revision naming no event: say which line
+            raise Failure(str(_locate(exc, events, data, source))) from None
+
+
+def _locate(exc: ValidationError, events: list[Event], data: bytes, source: str) -> ValidationError:
+    """The error of an append, located at the input line (or item) of the event it is about."""
+    field = exc.field
+    if field not in ("corrects", "retracts"):
+        return exc.located(source=source)
+    index = next(
+        (
+            i
+            for i, event in enumerate(events)
+            if getattr(event, field) is not None and repr(getattr(event, field)) in exc.message
+        ),
+        None,
+    )
+    if index is None:
+        return exc.located(source=source)
+    lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
+    if len(lines) == len(events) and not data.strip().startswith(b"["):
+        return exc.located(source=source, line=lines[index])
+    return exc.located(source=source, field_prefix=f"[{index}]")
 
 
 def _append(
@@ -449,6 +471,8 @@ def add(
             result = log.append([event], expected_position=expected_position)
         except ConflictError as exc:
             raise Failure(f"{log.name}: {exc}; nothing was appended", EXIT_FAILED) from None
+        except ValidationError as exc:
+            raise Failure(str(exc.located(source=f"add {type_}"))) from None
         if result.records:
             click.echo(f"appended {event.TYPE} {event.id} at position {result.records[0].position}")
         else:
@@ -515,9 +539,7 @@ def _projections(names: Sequence[str]) -> list[Projection[Any, Any]]:
 )
 @click.option("--as-of", type=MOMENT, help="The world as it stood then, from all we know now.")
 @click.option("--known-at", type=MOMENT, help="Only what had been recorded by then.")
-def replay_(
-    target: str, names: tuple[str, ...], as_of: str | None, known_at: str | None
-) -> None:
+def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: str | None) -> None:
     """Replay the log and print the projections' views as JSON.
 
     \b
@@ -801,4 +823,3 @@ def main(args: Sequence[str] | None = None) -> NoReturn:
     """Run the command line (the ``sitrep`` script)."""
     cli.main(args=list(args) if args is not None else None, prog_name="sitrep")
     raise SystemExit(0)  # pragma: no cover - click exits
-
