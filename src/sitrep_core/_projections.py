@@ -6,6 +6,7 @@ arrival order does not matter) and works out its view from them on demand.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 from ._codec import Codec
@@ -46,8 +47,22 @@ class EventSetProjection(Projection[Held, Any]):
 
 
 def in_order(state: Held) -> list[tuple[int, Event]]:
-    """Held events by when they happened (earliest possible moment, then span), then position."""
+    """Held events as a timeline lists them: by earliest possible moment, then span end."""
     return sorted(state.values(), key=lambda item: (item[1].occurred.sort_key, item[0]))
+
+
+def latest_last(state: Held) -> list[tuple[int, Event]]:
+    """Held events in the order that decides what holds *now*: by the middle of their span
+    (the expected moment), then its end, then position. So a report spanning 28 Aug-2 Sep
+    counts as newer than one of 29 Aug, and 18:00 on a day as newer than that whole day."""
+    return sorted(
+        state.values(), key=lambda item: (_middle(item[1]), item[1].occurred.latest, item[0])
+    )
+
+
+def _middle(event: Event) -> datetime:
+    span = event.occurred
+    return span.earliest + (span.latest - span.earliest) / 2
 
 
 def recorded_iso(event: Event) -> str | None:

@@ -10,7 +10,7 @@ from ._directory import Directory
 from ._events import (
     Statement,
 )
-from ._projections import EventSetProjection, Held, in_order, recorded_iso
+from ._projections import EventSetProjection, Held, latest_last, recorded_iso
 from ._replay import Change, ViewContext
 
 
@@ -51,7 +51,7 @@ class StancesProjection(EventSetProjection):
         names: Directory = context.names
         grouped: dict[tuple[str, str], list[Statement]] = defaultdict(list)
         display: dict[str, str] = {}
-        for _, event in in_order(state):
+        for _, event in latest_last(state):
             assert isinstance(event, Statement)
             actor = names.actor(event.actor) if event.actor else names.speaker_actor(event.speaker)
             key = actor.key if actor else (event.actor or event.speaker)

@@ -12,6 +12,8 @@ from ._events import (
 from ._projections import EventSetProjection, Held, in_order, recorded_iso
 from ._replay import Change, ViewContext
 
+_NOT_EVENTS = frozenset({"retraction", "actor", "place"})
+
 
 @attrs.frozen
 class TimelineEntry:
@@ -22,19 +24,21 @@ class TimelineEntry:
     position: int
     recorded: str | None
     sources: tuple[str, ...]
+    corrects: str | None = None
 
 
 class TimelineProjection(EventSetProjection):
     """Every event in the order it happened, with a one-line headline.
 
-    Retractions are not shown: they change what we know, not what happened.
+    Retractions and reference data (actors, places) are not shown: they change
+    what we know or what we call things, not what happened.
     """
 
     name = "timeline"
     version = 1
 
     def keeps(self, event: Event) -> bool:
-        return event.TYPE != "retraction"
+        return event.TYPE not in _NOT_EVENTS
 
     def view(self, state: Held, context: ViewContext) -> tuple[TimelineEntry, ...]:
         return tuple(
@@ -46,6 +50,7 @@ class TimelineProjection(EventSetProjection):
                 position,
                 recorded_iso(e),
                 tuple(s.name for s in e.sources),
+                e.corrects,
             )
             for position, e in in_order(state)
         )
@@ -66,17 +71,29 @@ class TimelineProjection(EventSetProjection):
             for e in after
             if e.event_id not in old
         ]
-        found.extend(
-            Change(
-                "timeline",
-                "retracted",
-                e.event_id,
-                f"Withdrawn: {e.headline}",
-                event_ids=(e.event_id,),
-            )
-            for e in before
-            if e.event_id not in new
-        )
+        corrected = {e.corrects: e for e in after if e.corrects and e.event_id not in old}
+        for e in before:
+            if e.event_id in new:
+                continue
+            by = corrected.get(e.event_id)
+            if by is not None:
+                summary = (
+                    f"Corrected: {e.headline} ({e.occurred}) is now {by.headline} ({by.occurred})"
+                )
+                found.append(
+                    Change(
+                        "timeline",
+                        "corrected",
+                        e.event_id,
+                        summary,
+                        event_ids=(e.event_id, by.event_id),
+                    )
+                )
+            else:
+                summary = f"Withdrawn: {e.headline}"
+                found.append(
+                    Change("timeline", "retracted", e.event_id, summary, event_ids=(e.event_id,))
+                )
         return found
 
 

@@ -144,6 +144,7 @@ def comparable(snapshot: sr.Snapshot) -> dict[str, Any]:
     views = _unstructure(snapshot.views)
     for entry in views["timeline"]:
         entry.pop("position")
+        entry.pop("corrects")
     return views
 
 
