@@ -414,3 +414,26 @@ def test_a_server_refusal_is_not_retried_as_a_lost_connection(log: PostgresLog, 
     assert log.head == 1
     sql(url, "ALTER TABLE sitrep_events DROP CONSTRAINT no_more")
     assert log.append([sample_event(1, id="b")]).head == 2
+
+
+def test_a_refusal_on_connect_is_not_retried(server: str) -> None:
+    parts = urlsplit(server)
+    missing = urlunsplit(parts._replace(path="/sitrep_no_such_database"))
+    started = time.monotonic()
+    with pytest.raises(StoreUnavailableError, match="does not exist"):
+        PostgresLog(missing, retries=3, retry_delay=2)
+    assert time.monotonic() - started < 2
+
+
+def test_the_name_keeps_the_options_and_drops_the_password(url: str) -> None:
+    parts = urlsplit(url)
+    with_password = urlunsplit(
+        parts._replace(
+            netloc=parts.netloc.replace("@", ":s3cret@", 1)
+            if "@" in parts.netloc
+            else f"postgres:s3cret@{parts.netloc}"
+        )
+    )
+    with PostgresLog(with_password) as opened:
+        assert "s3cret" not in opened.name
+        assert "search_path" in opened.name

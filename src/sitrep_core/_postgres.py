@@ -20,6 +20,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
@@ -70,18 +71,35 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
 )
 
 
+_TRANSIENT = ("starting up", "shutting down", "in recovery", "too many", "connection slots")
+
+
+def _refused(exc: psycopg.OperationalError) -> bool:
+    """True when the server answered a connection attempt with a lasting no."""
+    # libpq gives no SQLSTATE for errors while connecting: the server's words are all there is
+    text = str(exc)
+    return "FATAL:" in text and not any(marker in text for marker in _TRANSIENT)
+
+
+class _LostBeforeCommit(StoreUnavailableError):
+    """The connection failed inside an append before COMMIT was sent: safe to retry."""
+
+
 def _redact(url: str) -> str:
-    """The URL without its password, for messages and ``name``."""
-    try:
+    """The URL or connection string without its password, for messages and ``name``."""
+    if "://" not in url:
         params = conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
-        return "postgresql://?"
-    user = params.get("user")
-    host = params.get("host") or ""
-    port = params.get("port")
-    dbname = params.get("dbname") or ""
-    where = f"{host}:{port}" if port else str(host)
-    return f"postgresql://{f'{user}@' if user else ''}{where}/{dbname}"
+        params.pop("password", None)
+        return make_conninfo("", **params)
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, hosts = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}@{hosts}"
+    query = "&".join(
+        item for item in parts.query.split("&") if item and not item.startswith("password=")
+    )
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
 class PostgresLog(EventLog):
@@ -170,7 +188,9 @@ class PostgresLog(EventLog):
             try:
                 return psycopg.connect(self._conninfo, autocommit=True)
             except psycopg.OperationalError as exc:
-                if attempt == self.retries:
+                # a server that answered (wrong password, no such database) will answer so again
+                refused = _refused(exc)
+                if attempt == self.retries or refused:
                     raise self._unavailable(exc, "cannot connect to") from None
                 time.sleep(delay)
                 delay *= 2
@@ -292,10 +312,12 @@ class PostgresLog(EventLog):
                     finally:
                         self._prefetched = None
                         self._prefetch_ids = ()
-            except StoreUnavailableError as exc:
-                # only a failure before COMMIT was sent is certain not to have stored anything
-                if exc.committed is not False or attempt >= self.retries:
-                    raise
+            except _LostBeforeCommit as exc:
+                # nothing of the batch was stored: trying again is the same as the first try
+                if attempt >= self.retries:
+                    raise StoreUnavailableError(
+                        str(exc), host=exc.host, committed=False
+                    ) from exc.__cause__
             attempt += 1
             time.sleep(delay)
             delay *= 2
@@ -311,7 +333,8 @@ class PostgresLog(EventLog):
 
     def _fail_before_commit(self, exc: psycopg.Error) -> NoReturn:
         if self._lost(exc):
-            raise self._unavailable(exc, "lost the connection to") from None
+            error = self._unavailable(exc, "lost the connection to")
+            raise _LostBeforeCommit(str(error), host=error.host, committed=False) from None
         raise exc
 
     @contextmanager
