@@ -203,7 +203,9 @@ class _Builder:
             if len(kinds) == 1 and None not in kinds:
                 schema["type"] = kinds.pop()
             return schema
-        if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        if (origin is tuple and len(args) == 2 and args[1] is Ellipsis) or (
+            origin is list and len(args) == 1
+        ):
             return {"type": "array", "items": self._type_or_union(args[0], where)}
         if origin is tuple and args and Ellipsis not in args:
             return {

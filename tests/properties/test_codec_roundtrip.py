@@ -65,7 +65,7 @@ AWKWARD = (
     "حزب الله",
     "\u200fright-to-left mark",
     "nul \x00 byte",
-    "{\"type\": \"strike\"}",
+    '{"type": "strike"}',
 )
 
 texts = st.one_of(st.text(max_size=40), st.sampled_from(AWKWARD))
