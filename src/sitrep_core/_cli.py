@@ -8,6 +8,7 @@ library error instead.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import time
@@ -131,11 +132,20 @@ def _usage(exc: click.UsageError) -> Failure:
 
 
 def _plugins() -> Plugins:
-    """The plugins of this run, loaded once per command."""
+    """The plugins of this run (installed ones, and those named by ``-p``), loaded once."""
     ctx = click.get_current_context()
     found = ctx.meta.get("sitrep.plugins")
     if found is None:
-        found = ctx.meta["sitrep.plugins"] = Plugins.load()
+        named: tuple[str, ...] = ctx.meta.get("sitrep.plugin_options", ())
+        block = [name.removeprefix("no:") for name in named if name.startswith("no:")]
+        extra = []
+        for name in named:
+            if not name.startswith("no:"):
+                try:
+                    extra.append(importlib.import_module(name))
+                except ImportError as exc:
+                    raise Failure(f"-p {name}: cannot import the plugin module: {exc}") from None
+        found = ctx.meta["sitrep.plugins"] = Plugins.load(extra=extra, block=block)
     return cast(Plugins, found)
 
 
@@ -248,21 +258,33 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 @click.group(cls=SitrepGroup, context_settings=CONTEXT)
 @click.version_option(package_name="sitrep-core", prog_name="sitrep")
-def cli() -> None:
+@click.option(
+    "-p",
+    "--plugin",
+    "plugin_options",
+    multiple=True,
+    metavar="MODULE",
+    help="Also load this plugin module; -p no:NAME leaves plugin NAME out (repeatable).",
+)
+@click.pass_context
+def cli(ctx: click.Context, plugin_options: tuple[str, ...]) -> None:
     """Keep situation reports as an append-only, hash-chained log of sourced events.
 
     A LOG is a path or URL: log.jsonl (the default store), log.sqlite or
     sqlite:///path, postgresql://user@host/db.
 
     Exit codes: 0 ok; 1 a verification or conflict failure; 2 bad usage or bad input.
-    Set SITREP_DEBUG=1 to see the traceback of an error.
+    Set SITREP_DEBUG=1 to see the traceback of an error. Installed plugins load
+    unless SITREP_DISABLE_PLUGIN_AUTOLOAD is set; SITREP_PLUGINS=a,b loads only those.
 
     \b
     Examples:
       sitrep init log.jsonl
       sitrep append log.jsonl events.jsonl
       sitrep render log.jsonl --format html -o report.html
+      sitrep -p my_plugin add log.jsonl checkpoint --occurred 2017-09-01 --place Humayma
     """
+    ctx.meta["sitrep.plugin_options"] = plugin_options
 
 
 def _local_path(target: str) -> Path | None:

@@ -225,10 +225,8 @@ def event_from_words(codec: Codec, tag: str, words: Sequence[str]) -> Event:
         if sep:
             value = inline
             index += 1
-        elif spec.kind is bool and (
-            index + 1 == len(words) or words[index + 1].lower() not in _TRUE + _FALSE
-        ):
-            value, index = "true", index + 1
+        elif spec.kind is bool and (index + 1 == len(words) or words[index + 1].startswith("--")):
+            value, index = "true", index + 1  # a bare flag
         elif index + 1 < len(words):
             value, index = words[index + 1], index + 2
         else:

@@ -1,0 +1,74 @@
+"""``sitrep replay``: the projections' views as JSON, on both clocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from _clitools import Sitrep
+
+from sitrep_core import open_log, replay
+from sitrep_core._cli import to_json
+
+
+def test_replay_prints_every_view(sitrep: Sitrep, story_log: Path) -> None:
+    done = sitrep("replay", story_log, ok=True)
+    data = done.json()
+    assert data["position"] == 4
+    assert data["log"] == str(story_log)
+    assert {"convoys", "stances", "timeline", "figures", "sources", "directory"} <= set(
+        data["views"]
+    )
+    [convoy] = data["views"]["convoys"]
+    assert convoy["id"] == "convoy"
+    assert convoy["status"] == "halted"
+
+
+def test_replay_is_what_the_library_replays(sitrep: Sitrep, story_log: Path) -> None:
+    with open_log(story_log) as log:
+        snapshot = replay(log)
+    data = sitrep("replay", story_log, ok=True).json()
+    assert data["views"] == orjson.loads(to_json(snapshot.views))
+    assert data["head_hash"] == snapshot.head_hash
+
+
+def test_replay_output_has_sorted_keys(sitrep: Sitrep, story_log: Path) -> None:
+    out = sitrep("replay", story_log, ok=True).out
+    assert (
+        out
+        == orjson.dumps(
+            orjson.loads(out), option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+        ).decode()
+        + "\n"
+    )
+
+
+def test_replay_one_projection(sitrep: Sitrep, story_log: Path) -> None:
+    data = sitrep("replay", story_log, "--projection", "stances", ok=True).json()
+    assert list(data["views"]) == ["stances"]
+    [stance] = data["views"]["stances"]
+    assert stance["stance"] == "condemns"
+
+
+def test_replay_as_of_and_known_at(sitrep: Sitrep, story_log: Path) -> None:
+    before = sitrep("replay", story_log, "--projection", "convoys", "--as-of", "2017-08-29")
+    [convoy] = before.json()["views"]["convoys"]
+    assert convoy["status"] != "halted"
+    assert before.json()["as_of"] == "2017-08-30T00:00:00Z"
+    known = sitrep("replay", story_log, "--known-at", "2017-08-29T12:00Z", ok=True).json()
+    assert known["known_at"] == "2017-08-29T12:01:00Z"  # a minute means its end
+    assert len(known["views"]["timeline"]) == 2
+
+
+def test_replay_of_an_unknown_projection(sitrep: Sitrep, story_log: Path) -> None:
+    done = sitrep("replay", story_log, "--projection", "weather")
+    assert done.code == 2
+    assert len(done.err_lines) == 1
+    assert done.err.startswith("unknown projection 'weather'; known projections: convoys,")
+
+
+def test_replay_of_a_bad_moment(sitrep: Sitrep, story_log: Path) -> None:
+    done = sitrep("replay", story_log, "--as-of", "last tuesday")
+    assert done.code == 2
+    assert len(done.err_lines) == 1
+    assert "--as-of" in done.err
