@@ -136,6 +136,10 @@ class Plugins:
             if manager.is_registered(plugin):
                 continue  # already loaded through its entry point
             _register(manager, plugin, None)
+        try:  # a misspelt hook (``sitrep_renderer``) would otherwise be ignored
+            manager.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginError(str(exc), plugin=manager.get_name(exc.plugin)) from exc
         return cls(manager, builtin)
 
     # -- typed wrappers around the hooks ----------------------------------------

@@ -419,9 +419,10 @@ def _generic(view: Any, depth: int) -> Iterable[str]:
         for number, item in enumerate(view, start=1):
             if _scalar(item):
                 yield f"{pad}- {_value(item)}"
-            else:
-                yield f"{pad}- {number}:"
-                yield from _generic(item, depth + 1)
+            else:  # the item's first field names it; the others are listed under it
+                inner = list(_generic(item, depth + 1))
+                yield f"{pad}- {inner[0].lstrip()[2:]}" if inner else f"{pad}- item {number}"
+                yield from inner[1:]
     else:
         yield f"{pad}- {_value(view)}"
 
