@@ -86,7 +86,13 @@ def _structure_datetime(value: Any, _type: Any) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise ValidationError(f"{_short(value)} is not an ISO 8601 date-time") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:  # stored in UTC: a moment that has none (0001-01-01T00:00+05:00) cannot be kept
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValidationError(f"{_short(value)} is outside years 1-9999 in UTC") from None
+    return moment
 
 
 def _unstructure_datetime(moment: datetime) -> str:
@@ -340,14 +346,17 @@ class Codec:
         All lines are checked; the error raised lists every bad line, not only the first.
         """
         if isinstance(data, str):
-            data = data.encode()
+            data = data.encode("utf-8", "surrogatepass")  # a lone surrogate: refused as JSON
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         stripped = data.strip()
         if stripped.startswith(b"[") or (
             stripped.startswith(b"{") and b"\n" in stripped and _is_one_document(stripped)
         ):
-            parsed = parse_json(stripped)
+            try:
+                parsed = parse_json(stripped)
+            except ValidationError as exc:
+                raise exc.located(source=source) from None
             items = parsed if isinstance(parsed, list) else [parsed]
             return self._collect(((None, item) for item in items), source, whole=True)
         return self._collect(
