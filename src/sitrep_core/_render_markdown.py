@@ -176,7 +176,8 @@ def render_markdown(report: Report) -> str:
         for update in report.updates:
             _update(doc, update)
     for name, view in report.extra.items():
-        doc.heading(2, escape(name.replace("-", " ").replace("_", " ").capitalize()))
+        title = escape(name.replace("-", " ").replace("_", " ").capitalize())
+        doc.heading(2, title or escape(name) or "Other view")
         lines = list(_generic(view, 0))
         doc.block(*(lines or ["Nothing reported."]))
     _timeline(doc, report)
