@@ -39,9 +39,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # The drawing areas, in SVG user units (the pictures scale to the page width).
 TIMELINE_WIDTH = 960
 TIMELINE_MARGIN = 44
-LANE_HEIGHT = 16
+LANE_HEIGHT = 17
 MAX_LANES = 10
-CHAR_WIDTH = 6.2  # of the 11px labels, on average: enough to keep labels apart
+CHAR_WIDTH = 6.8  # of the 12px labels, on average: enough to keep labels apart
 LABEL_CHARS = 48
 ROUTE_WIDTH = 640
 ROUTE_HEIGHT = 380
