@@ -114,8 +114,8 @@ class SitrepGroup(click.Group):
                 return super().invoke(ctx)
             except click.UsageError as exc:
                 raise _usage(exc) from None
-            except (click.ClickException, click.exceptions.Exit, click.Abort):
-                raise
+            except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
+                raise  # click reports these (a closed pipe quietly)
             except Exception as exc:
                 failure = _failure(exc)
                 if failure is None or os.environ.get(DEBUG_ENV, "") not in ("", "0"):
@@ -779,6 +779,8 @@ def copy(source: str, target: str, batch_size: int) -> None:
             result = copy_log(src, dst, batch_size=batch_size, progress=progress)
         except ConflictError as exc:
             raise Failure(f"{dst.name}: {exc}", EXIT_FAILED) from None
+        except CorruptLogError as exc:  # a chain that does not verify: nothing copied past it
+            raise Failure(str(exc), EXIT_FAILED) from None
         finally:
             if bar is not None:
                 bar.render_finish()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ import orjson
 import pytest
 
 from sitrep_core import open_log
+
+SCRIPT = Path(sys.executable).with_name("sitrep")
+"""The ``sitrep`` script installed next to this Python."""
 
 
 def needs_plugins() -> None:

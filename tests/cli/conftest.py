@@ -9,13 +9,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from _clitools import EVACUATION, HALT, STATEMENT_RECORDED, STRIKE, Outcome, Sitrep, jsonl
+from _clitools import (
+    EVACUATION,
+    HALT,
+    SCRIPT,
+    STATEMENT_RECORDED,
+    STRIKE,
+    Outcome,
+    Sitrep,
+    jsonl,
+)
 from click.testing import CliRunner
 
 from sitrep_core import open_log
@@ -48,9 +56,6 @@ def sitrep(monkeypatch: pytest.MonkeyPatch) -> Sitrep:
         return outcome
 
     return run
-
-
-SCRIPT = Path(sys.executable).with_name("sitrep")
 
 
 @pytest.fixture
