@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import typing
 from typing import Any
 
 import attrs
 import pytest
+from _hostile import HOSTILE, Tally, poison
 from _seed_log import CONVOY, seed_log
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -27,15 +27,6 @@ def seed_report() -> Report:
     plugins = Plugins.load(autoload=False)
     report = plugins.report(seed_log(plugins.codec), title="ISIS convoy from western Qalamoun")
     return attrs.evolve(report, extra={"casualties": (Tally("Humayma", Count.at_least(3)),)})
-
-
-@attrs.frozen
-class Tally:
-    """A plugin's view, as :attr:`Report.extra` holds it."""
-
-    place: str
-    killed: Count
-    note: str | None = None
 
 
 # -- what it says ----------------------------------------------------------------
@@ -88,7 +79,8 @@ def test_a_convoy_shows_what_became_of_its_vehicles(seed_report: Report) -> None
         "11 ambulances, all stalled"
     ) in section
     assert "  - **Fighters, qalamoun-convoy:** around 308" in section
-    assert "- **Strikes near it:**\n  - 2017-08-30: coalition struck road, small bridge" in section
+    strikes = r"- \*\*Strikes near it:\*\*\n  - 2017-08-30: .* struck road, small bridge"
+    assert re.search(strikes, section)
     assert "- **Aid:**\n  - 2017-09-01/2017-09-02: food and water delivered" in section
     assert "- **Split into:** convoy qalamoun-convoy-west" in section
 
@@ -207,90 +199,12 @@ def texts(text: str) -> list[str]:
     return found
 
 
-def _str_hint(hint: Any) -> bool:
-    return hint is str or str in typing.get_args(hint)
-
-
-def poison(value: Any, payload: str) -> Any:
-    """``value`` with every text in it, and every empty optional text, set to ``payload``."""
-    if isinstance(value, str):
-        return payload
-    if isinstance(value, Count):
-        return attrs.evolve(value, text=payload)
-    if isinstance(value, tuple):
-        return tuple(poison(item, payload) for item in value)
-    if isinstance(value, dict):
-        return {poison(k, payload): poison(v, payload) for k, v in value.items()}
-    if attrs.has(type(value)):
-        hints = typing.get_type_hints(type(value))
-        changes = {}
-        for field in attrs.fields(type(value)):
-            if not field.init:
-                continue
-            current = getattr(value, field.name)
-            if current is None and _str_hint(hints[field.name]):
-                changes[field.name] = payload
-            else:
-                changes[field.name] = poison(current, payload)
-        return attrs.evolve(value, **changes)
-    return value
-
-
 def normalised(payload: str) -> str:
     return re.sub(
         r"[\s\u0085\u2028\u2029]+",
         " ",
         re.sub(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]", "", payload),
     ).strip()
-
-
-HOSTILE = [
-    "# heading",
-    "## Sources",
-    "- list item",
-    "* star item",
-    "+ plus item",
-    "1. ordered",
-    "2) ordered",
-    "> quote",
-    "---",
-    "***",
-    "===",
-    "text\n===",
-    "text\n---",
-    "| a | b |\n|---|---|\n| c | d |",
-    "a | b",
-    "[link](https://evil.example/)",
-    "[ref]: https://evil.example/",
-    "[ref]",
-    "![image](https://evil.example/x.png)",
-    "<https://evil.example/>",
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "<!-- comment -->",
-    "&lt;b&gt; &amp; &#60;",
-    "`code`",
-    "```\nfence\n```",
-    "~~~",
-    "~~strike~~",
-    "*em* _em_ **strong** __strong__",
-    "line\nbreak\r\nand\rmore\u2028and\u2029more\x85end",
-    "trailing backslash \\",
-    "hard  \nbreak",
-    "    indented code",
-    "\tindented tab",
-    "\x00nul\x07bell",
-    "javascript:alert(1)",
-    "https://evil.example/",
-    "www.evil.example",
-    "[^note]",
-    "$x^2$",
-    "@mention #123",
-    "\\*escaped\\*",
-    "x]: y",
-    "**",
-    "\u00a0\u3000 unicode spaces \u00a0",
-]
 
 
 def assert_inert(report: Report, payload: str) -> None:
