@@ -15,7 +15,7 @@ from ._events import (
     Strike,
 )
 from ._figures import PEOPLE, Figure, figure_claims, figure_label, make_figure
-from ._projections import EventSetProjection, Held, latest_last
+from ._projections import EventSetProjection, Held, headline_of, latest_last
 from ._replay import Change, ViewContext
 from ._values import Count
 
@@ -83,8 +83,8 @@ class ConvoyView:
     sources: tuple[str, ...]
 
 
-def _ref(event: Event) -> EventRef:
-    return EventRef(event.id, event.occurred.text, event.headline)
+def _ref(event: Event, names: Directory) -> EventRef:
+    return EventRef(event.id, event.occurred.text, headline_of(event, names))
 
 
 def _minus(total: Count, taken: int) -> Count:
@@ -202,9 +202,11 @@ class ConvoysProjection(EventSetProjection):
             for m in PEOPLE
             if people_claims[m]
         )
-        strikes = tuple(_ref(e) for _, e in ordered if isinstance(e, Strike) and e.convoy == convoy)
+        strikes = tuple(
+            _ref(e, names) for _, e in ordered if isinstance(e, Strike) and e.convoy == convoy
+        )
         aid = tuple(
-            _ref(e) for _, e in ordered if isinstance(e, AidDelivery) and e.convoy == convoy
+            _ref(e, names) for _, e in ordered if isinstance(e, AidDelivery) and e.convoy == convoy
         )
         contributing = [*formations, *moves, *splits]
         sources = tuple(sorted({s.name for e in contributing for s in e.sources}))
@@ -353,7 +355,7 @@ class ConvoysProjection(EventSetProjection):
                             "vehicles",
                             convoy.id,
                             f"Convoy {convoy.id}: {was[tally.kind]} -> "
-                        f"{tally.current} {tally.kind}",
+                            f"{tally.current} {tally.kind}",
                             str(was[tally.kind]),
                             str(tally.current),
                         )

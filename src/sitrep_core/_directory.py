@@ -81,6 +81,11 @@ class Directory:
         found = self.place(name)
         return found.name if found else name
 
+    def display(self, name: str) -> str:
+        """The display name of an actor or a place named by key or alias; else as given."""
+        found = self.actor(name) or self.place(name)
+        return found.name if found else name
+
     def speaker_actor(self, speaker: str) -> Actor | None:
         """The actor a speaker stands for: a person's ``speaks_for``, or the actor itself."""
         found = self.actor(speaker)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -105,6 +106,14 @@ class Event:
     @property
     def headline(self) -> str:
         """One line saying what happened, for timelines and listings."""
+        return self.describe()
+
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        """The headline, with actor and place references spelled by ``name``.
+
+        A report passes a resolver that turns keys and aliases into display names;
+        event types from plugins override this (or ``headline``).
+        """
         return f"{self.TYPE} {self.id}"
 
 
@@ -136,9 +145,19 @@ AGREEMENT_KINDS = ("deal", "ceasefire", "truce", "surrender", "other")
 CONTROL_STATUSES = ("controls", "gained", "lost", "contested", "cleared")
 
 
+def plural(kind: str, count: Count | int | None) -> str:
+    """``bus`` -> ``buses`` unless the count is exactly one."""
+    value = count.value if isinstance(count, Count) else count
+    if value == 1 or not kind or kind.endswith("s"):
+        return kind
+    return kind + ("es" if kind.endswith(("x", "ch", "sh")) else "s")
+
+
 def _vehicles(counts: dict[str, Count]) -> str:
     # the number alone: a source's words ("6 of the 17 buses") do not take a noun after them
-    return ", ".join(f"{attrs.evolve(count, text=None)} {kind}" for kind, count in counts.items())
+    return ", ".join(
+        f"{attrs.evolve(count, text=None)} {plural(kind, count)}" for kind, count in counts.items()
+    )
 
 
 @attrs.frozen(kw_only=True)
@@ -159,14 +178,13 @@ class Evacuation(Event):
     vehicles: dict[str, Count] = attrs.field(factory=dict, converter=_counts)
     convoy: str | None = None
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         who = [f"{c} fighters" for c in [self.fighters] if c] + [
             f"{c} civilians" for c in [self.civilians] if c
         ]
-        to = f" to {self.destination}" if self.destination else ""
+        to = f" to {name(self.destination)}" if self.destination else ""
         people = f" ({', '.join(who)})" if who else ""
-        return f"{self.group} evacuated from {self.origin}{to}{people}"
+        return f"{name(self.group)} evacuated from {name(self.origin)}{to}{people}"
 
 
 @attrs.frozen(kw_only=True)
@@ -200,8 +218,7 @@ class ConvoyMove(Event):
         if self.new_convoy == self.convoy:
             raise ValidationError("a convoy cannot split into itself", field="new_convoy")
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         parts = [
             self.convoy if not self.new_convoy else f"{_vehicles(self.vehicles)} of {self.convoy}"
         ]
@@ -210,7 +227,7 @@ class ConvoyMove(Event):
         if self.heading:
             parts.append(f"heading {self.heading}")
         if self.toward:
-            parts.append(f"toward {self.toward}")
+            parts.append(f"toward {name(self.toward)}")
         if self.position:
             parts.append(f"({self.position})")
         return " ".join(parts)
@@ -234,12 +251,11 @@ class Strike(Event):
     killed: Count | None = None
     wounded: Count | None = None
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         what = ", ".join(self.targets) or "targets"
         where = f" ({self.position})" if self.position else ""
         effect = f": {self.effect}" if self.effect else ""
-        return f"{self.actor} struck {what}{where}{effect}"
+        return f"{name(self.actor)} struck {what}{where}{effect}"
 
 
 @attrs.frozen(kw_only=True)
@@ -256,9 +272,8 @@ class Statement(Event):
     quote: str | None = None
     audience: str | None = None
 
-    @property
-    def headline(self) -> str:
-        return f"{self.speaker} {self.stance} {self.subject}"
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        return f"{name(self.speaker)} {self.stance} {self.subject}"
 
 
 @attrs.frozen(kw_only=True)
@@ -274,10 +289,9 @@ class Agreement(Event):
     area: str | None = None
     near: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
-    @property
-    def headline(self) -> str:
-        between = f" between {', '.join(self.parties)}" if self.parties else ""
-        area = f" over {self.area}" if self.area else ""
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        between = f" between {', '.join(map(name, self.parties))}" if self.parties else ""
+        area = f" over {name(self.area)}" if self.area else ""
         return f"{self.kind.capitalize()}{between}{area}"
 
 
@@ -294,10 +308,9 @@ class AidDelivery(Event):
     provider: str | None = None
     position: str | None = None
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         to = self.convoy or self.recipient or "recipients"
-        by = f" by {self.provider}" if self.provider else ""
+        by = f" by {name(self.provider)}" if self.provider else ""
         return f"{' and '.join(self.items)} delivered to {to}{by}"
 
 
@@ -315,11 +328,10 @@ class Operation(Event):
     near: tuple[str, ...] = attrs.field(default=(), converter=_names)
     outcome: str | None = None
 
-    @property
-    def headline(self) -> str:
-        against = f" against {', '.join(self.against)}" if self.against else ""
-        area = f" in {self.area}" if self.area else ""
-        return f"{', '.join(self.actors)}: {self.kind}{against}{area}"
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        against = f" against {', '.join(map(name, self.against))}" if self.against else ""
+        area = f" in {name(self.area)}" if self.area else ""
+        return f"{', '.join(map(name, self.actors))}: {self.kind}{against}{area}"
 
 
 @attrs.frozen(kw_only=True)
@@ -337,10 +349,9 @@ class Control(Event):
     via: tuple[str, ...] = attrs.field(default=(), converter=_names)
     near: tuple[str, ...] = attrs.field(default=(), converter=_names)
 
-    @property
-    def headline(self) -> str:
-        via = f" (through {', '.join(self.via)})" if self.via else ""
-        return f"{self.actor} {self.status} {self.area}{via}"
+    def describe(self, name: Callable[[str], str] = str) -> str:
+        via = f" (through {', '.join(map(name, self.via))})" if self.via else ""
+        return f"{name(self.actor)} {self.status} {name(self.area)}{via}"
 
 
 @attrs.frozen(kw_only=True)
@@ -359,8 +370,7 @@ class ActorDefined(Event):
     affiliated_with: tuple[str, ...] = attrs.field(default=(), converter=_names)
     country: str | None = None
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         role = f", {self.role}" if self.role else ""
         return f"Actor {self.name}{role}"
 
@@ -397,8 +407,7 @@ class PlaceDefined(Event):
         if (self.lat is None) != (self.lon is None):
             raise ValidationError("give both lat and lon, or neither", field="lon")
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         return f"Place {self.name}"
 
 
@@ -416,8 +425,7 @@ class Retraction(Event):
         if self.retracts is None:
             raise ValidationError("a retraction must name the event it retracts", field="retracts")
 
-    @property
-    def headline(self) -> str:
+    def describe(self, name: Callable[[str], str] = str) -> str:
         why = f": {self.reason}" if self.reason else ""
         return f"Retracted {self.retracts}{why}"
 

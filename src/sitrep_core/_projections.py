@@ -70,3 +70,13 @@ def recorded_iso(event: Event) -> str | None:
         return None
     text = event.recorded.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def headline_of(event: Event, names: Any) -> str:
+    """An event's headline with names resolved through the directory ``names``.
+
+    Types that define only ``headline`` (not ``describe``) keep their own words.
+    """
+    if names is None or type(event).describe is Event.describe:
+        return event.headline
+    return event.describe(names.display)

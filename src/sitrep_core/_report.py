@@ -5,8 +5,9 @@ Every renderer receives a :class:`Report` and nothing else; it never reads the l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import attrs
@@ -14,6 +15,7 @@ import attrs
 from ._checkpoints import Checkpoints
 from ._convoys import ConvoyView
 from ._directory import Actor, Directory, Place
+from ._events import plural
 from ._figures import Figure
 from ._log import EventLog
 from ._replay import (
@@ -26,7 +28,7 @@ from ._replay import (
     replay,
 )
 from ._stances import StanceView
-from ._time import moment_of
+from ._time import FuzzyTime
 from ._timeline import SourceView, TimelineEntry
 
 REPORT_SCHEMA = "sitrep-report/1"
@@ -90,6 +92,15 @@ def _iso(moment: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def _as_given(moment: Moment | None) -> str | None:
+    """A report's moment as the caller wrote it (``2017-08-31``, ``2017-09-05T12:00Z``);
+    a time without a zone is read as UTC and says so."""
+    if moment is None or isinstance(moment, datetime):
+        return _iso(moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC))
+    text = moment.text if isinstance(moment, FuzzyTime) else FuzzyTime.parse(moment).text
+    return text + "Z" if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?", text) else text
+
+
 def _minute(stamp: str) -> str:
     return stamp[:16]
 
@@ -127,9 +138,9 @@ def build_report(
     directory: Directory = snapshot["directory"]
     report = Report(
         title=title,
-        as_of=_iso(snapshot.as_of),
-        known_at=_iso(snapshot.known_at),
-        since=None if since is None else _iso(moment_of(since)),
+        as_of=_as_given(as_of),
+        known_at=_as_given(known_at),
+        since=_as_given(since),
         period_start=min((_start(e.occurred) for e in timeline), default=None),
         period_end=max((_end(e.occurred) for e in timeline), default=None),
         log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
@@ -172,7 +183,7 @@ def _updates(
     if since is not None:
         before = replay(log, chosen, as_of=since, known_at=since)
         found = diff_snapshots(chosen, before, snapshot)
-        moment = _iso(moment_of(since)) or ""
+        moment = _as_given(since) or ""
         return (Update(moment, f"Changes since {moment}", tuple(found)),)
     if max_updates <= 0:
         return ()
@@ -211,7 +222,7 @@ def highlights(report: Report) -> tuple[str, ...]:
             if part
         )
         vehicles = ", ".join(
-            f"{attrs.evolve(v.current, text=None)} {v.kind}"  # the number, not a sentence
+            f"{attrs.evolve(v.current, text=None)} {plural(v.kind, v.current)}"
             for v in convoy.vehicles
             if v.current is not None
         )

@@ -9,7 +9,7 @@ import attrs
 from ._events import (
     Event,
 )
-from ._projections import EventSetProjection, Held, in_order, recorded_iso
+from ._projections import EventSetProjection, Held, headline_of, in_order, recorded_iso
 from ._replay import Change, ViewContext
 
 _NOT_EVENTS = frozenset({"retraction", "actor", "place"})
@@ -45,7 +45,7 @@ class TimelineProjection(EventSetProjection):
             TimelineEntry(
                 e.occurred.text,
                 e.TYPE,
-                e.headline,
+                headline_of(e, context.names),
                 e.id,
                 position,
                 recorded_iso(e),
