@@ -39,4 +39,3 @@ def test_everything_in_all_imports(module: ModuleType) -> None:
     exec(f"from {module.__name__} import *", namespace)
     for name in module.__all__:
         assert getattr(fresh, name) is namespace[name]
-
