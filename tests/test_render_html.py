@@ -9,6 +9,8 @@ from itertools import cycle, pairwise
 
 import pluggy
 import pytest
+from _hostile import HOSTILE, Tally, poison
+from attrs import evolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -510,6 +512,23 @@ def test_hostile_text_in_every_field_stays_text() -> None:
     # the pictures were drawn, with the hostile labels inside them as text
     assert len(page.tags("svg")) == 2
     assert len(page.tags("style")) == 1 and len(page.tags("title")) >= 1
+
+
+@pytest.mark.parametrize("payload", PAYLOADS + tuple(HOSTILE))
+def test_hostile_text_in_every_field_of_the_report_stays_text(
+    qalamoun: Report, payload: str
+) -> None:
+    """Every text of the view model, even those no event can set, holds the payload."""
+    extra = {"tally": (Tally("Qara", Count.exact(3), "note"),)}
+    report = poison(evolve(qalamoun, extra=extra), payload)
+    assert report.title == payload and report.log.head_hash == payload
+    page = Page.parse(render_html(report))
+    assert_inert(page)
+    assert_accessible(page)
+    assert_content_security_policy(page)
+    assert page.text_in("h1") == [html_renderer._clean(payload)]
+    links = [a["href"] for a in page.tags("a") if not a["href"].startswith("#")]
+    assert set(links) == ({payload} if safe_url(payload) else set())
 
 
 hostile_text = st.one_of(
