@@ -146,11 +146,11 @@ CONTROL_STATUSES = ("controls", "gained", "lost", "contested", "cleared")
 
 
 def plural(kind: str, count: Count | int | None) -> str:
-    """``bus`` -> ``buses`` unless the count is exactly one."""
+    """``bus`` -> ``buses`` unless the count is exactly one (vehicle kinds are singular)."""
     value = count.value if isinstance(count, Count) else count
-    if value == 1 or not kind or kind.endswith("s"):
+    if value == 1 or not kind:
         return kind
-    return kind + ("es" if kind.endswith(("x", "ch", "sh")) else "s")
+    return kind + ("es" if kind.endswith(("s", "x", "z", "ch", "sh")) else "s")
 
 
 def _vehicles(counts: dict[str, Count]) -> str:
