@@ -25,7 +25,11 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 @attrs.frozen
 class Renderer:
-    """An output format: ``render`` turns a :class:`Report` into the document's text."""
+    """An output format: ``render`` turns a :class:`Report` into the document's text.
+
+    ``format`` is the name ``sitrep render --format`` and ``Plugins.render`` take;
+    ``extension`` (with its dot) picks the renderer for an output file's name.
+    """
 
     format: str
     render: Callable[[Report], str]
@@ -40,9 +44,10 @@ def sitrep_event_types() -> Sequence[type[Event]]:  # type: ignore[empty-body]
 
     Each is a frozen attrs subclass of :class:`sitrep_core.Event` with a unique
     ``TYPE`` tag and a ``VERSION``. The codec is built after every plugin has
-    answered, so the types can be appended, read back and replayed.
+    answered, so the types can be appended, read back and replayed. Two classes
+    claiming one tag are a :class:`sitrep_core.PluginError` naming both plugins.
 
-    :return: the event classes.
+    :return: a list (or tuple) of the event classes.
     """
 
 
@@ -50,7 +55,10 @@ def sitrep_event_types() -> Sequence[type[Event]]:  # type: ignore[empty-body]
 def sitrep_upcasters() -> Sequence[Upcaster]:  # type: ignore[empty-body]
     """Upcasters that lift stored lines of older versions of this plugin's types.
 
-    :return: one :class:`sitrep_core.Upcaster` per (type, from_version).
+    Each lifts a parsed line of ``from_version`` to ``from_version + 1``; the codec
+    chains them when a line is read.
+
+    :return: a list of :class:`sitrep_core.Upcaster`, one per (type, from_version).
     """
 
 
@@ -59,8 +67,10 @@ def sitrep_projections() -> Sequence[Projection[Any, Any]]:  # type: ignore[empt
     """Projections this plugin adds to every replay and report.
 
     Their views appear in :attr:`sitrep_core.Report.extra` under their ``name``.
+    The hook is called for each replay: return new instances every time. Two
+    projections of one name are a :class:`sitrep_core.PluginError`.
 
-    :return: new projection instances.
+    :return: a list of new :class:`sitrep_core.Projection` instances.
     """
 
 
@@ -68,5 +78,5 @@ def sitrep_projections() -> Sequence[Projection[Any, Any]]:  # type: ignore[empt
 def sitrep_renderers() -> Sequence[Renderer]:  # type: ignore[empty-body]
     """Output formats this plugin adds; two plugins claiming one format is an error.
 
-    :return: the renderers.
+    :return: a list of :class:`sitrep_core.Renderer`.
     """
