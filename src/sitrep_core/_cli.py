@@ -635,7 +635,7 @@ def render(
     title: str,
     output: str | None,
 ) -> None:
-    """Render the report of the log, as of a moment, in any loaded format.
+    """Render the report in any loaded format, as of any moment.
 
     \b
     Examples:
@@ -665,9 +665,10 @@ def render(
 @click.option("--until", type=MOMENT, help="The later moment (default: everything).")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON array.")
 def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
-    """What changed between the report at --since and the report at --until.
+    """What changed between two moments, per projection.
 
-    Each moment sets both clocks: the report as it could have been written then.
+    The report at --since is compared with the report at --until. Each moment
+    sets both clocks: the report as it could have been written then.
 
     \b
     Examples:
@@ -691,7 +692,9 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
 @cli.command()
 @click.argument("target", metavar="LOG")
 def verify(target: str) -> None:
-    """Check every record's position, link and hash; exit 1 at the first break.
+    """Check the hash chain; exit 1 at the first bad record.
+
+    Every record's position, link to the one before and content hash are checked.
 
     \b
     Examples:
@@ -733,9 +736,10 @@ def plugins(show_all: bool) -> None:
 
 @cli.command()
 def schema() -> None:
-    """Print the JSON Schema (draft 2020-12) of a line of the log's input format.
+    """Print the JSON Schema of the line format.
 
-    It covers the event types of every loaded plugin.
+    The schema (draft 2020-12) describes one input line; it covers the event
+    types of every loaded plugin.
 
     \b
     Examples:
@@ -753,7 +757,7 @@ def schema() -> None:
     "--batch-size", type=click.IntRange(min=1), default=1000, show_default=True, metavar="N"
 )
 def copy(source: str, target: str, batch_size: int) -> None:
-    """Copy a log into another store, with the same hash chain; resumable.
+    """Copy a log into another store, with the same hash chain.
 
     The source is verified first; what DST holds already must be the source's
     first records. Running it again copies only what is new.
@@ -803,7 +807,7 @@ def copy(source: str, target: str, batch_size: int) -> None:
     "--timeout", type=click.FloatRange(min=0), help="End after this many seconds with nothing new."
 )
 def follow(target: str, start: int, interval: float, timeout: float | None) -> None:
-    """Print each record as a JSON line, then each new one as it is appended.
+    """Print the records as JSON lines, then each new one as it comes.
 
     PostgreSQL wakes on each append's NOTIFY; other stores are polled. Ctrl-C ends it.
 

@@ -75,8 +75,9 @@ def test_plugins_all_lists_the_builtins(sitrep: Sitrep) -> None:
 
 
 def test_a_plugin_module_adds_a_type_and_a_format(
-    sitrep: Sitrep, plugin_module: str, jsonl_log: Path
+    sitrep: Sitrep, plugin_module: str, jsonl_log: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("SITREP_DISABLE_PLUGIN_AUTOLOAD", "1")  # only the built-ins and -p
     listed = sitrep("-p", plugin_module, "plugins", ok=True).json()
     assert [p["name"] for p in listed] == [plugin_module]
     assert listed[0]["hooks"] == ["sitrep_event_types", "sitrep_renderers"]
