@@ -63,7 +63,7 @@ def qalamoun_events() -> list[Event]:
         Evacuation(id="evac", occurred="2017-08-28", group="ISIS", origin="Qara",
                    destination="Abu Kamal", fighters=Count.approx(308, "around 308"),
                    civilians=Count.approx(331), wounded=Count.at_least(25),
-                   vehicles={"buses": Count.exact(17), "ambulances": Count.exact(11)},
+                   vehicles={"bus": Count.exact(17), "ambulance": Count.exact(11)},
                    convoy="qalamoun-convoy", sources=(HEZBOLLAH,), recorded="2017-08-28T10:00Z"),
         Evacuation(id="evac-ap", occurred="2017-08-28", group="ISIS", origin="Qara",
                    fighters=Count.approx(670), convoy="qalamoun-convoy", sources=(AP,),
@@ -86,7 +86,7 @@ def qalamoun_events() -> list[Event]:
         AidDelivery(id="aid", occurred="2017-09-02", items=("food", "water"),
                     convoy="qalamoun-convoy", sources=(COALITION,), recorded="2017-09-02T10:00Z"),
         ConvoyMove(id="split", occurred="2017-08-29/2017-09-05", convoy="qalamoun-convoy",
-                   new_convoy="returning-buses", vehicles={"buses": Count.exact(6)},
+                   new_convoy="returning-buses", vehicles={"bus": Count.exact(6)},
                    status="turned-back", toward="Palmyra", sources=(COALITION,),
                    recorded="2017-09-05T10:00Z"),
     ]  # fmt: skip

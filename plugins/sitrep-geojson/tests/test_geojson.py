@@ -46,7 +46,7 @@ def convoy() -> list[Event]:
     return [
         Evacuation(id="evac", occurred="2017-08-28", group="ISIS", origin="Qara",
                    destination="Abu Kamal", fighters=Count.approx(308),
-                   vehicles={"buses": Count.exact(17)}, convoy="qalamoun-convoy"),
+                   vehicles={"bus": Count.exact(17)}, convoy="qalamoun-convoy"),
         ConvoyMove(id="halt", occurred="2017-08-29", convoy="qalamoun-convoy", status="halted",
                    position="east of As Sukhnah", near=("al-sukhnah", "As Sukhnah"),
                    sources=(COALITION,)),
