@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from _clitools import Sitrep
 
-from sitrep_core import changes, open_log
+from sitrep_core import Plugins, changes, open_log
 from sitrep_core._cli import to_json
 
 
@@ -19,12 +20,14 @@ def test_changes_since_a_moment(sitrep: Sitrep, story_log: Path) -> None:
 
 def test_changes_json_is_what_the_library_finds(sitrep: Sitrep, story_log: Path) -> None:
     with open_log(story_log) as log:
-        found = changes(log, "2017-08-29T12:00Z", "2017-08-30T17:00Z")
+        found = changes(
+            log, "2017-08-29T12:00Z", "2017-08-30T17:00Z", projections=Plugins.load().projections()
+        )
     done = sitrep(
         "changes", story_log, "--since", "2017-08-29T12:00Z", "--until", "2017-08-30T17:00Z",
         "--json", ok=True,
     )  # fmt: skip
-    assert done.json() == __import__("orjson").loads(to_json(found))
+    assert done.json() == orjson.loads(to_json(found))
     assert {c["projection"] for c in done.json()} >= {"convoys"}
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import orjson
 from _clitools import Sitrep
 
-from sitrep_core import open_log, replay
+from sitrep_core import Plugins, open_log, replay
 from sitrep_core._cli import to_json
 
 
@@ -26,7 +26,7 @@ def test_replay_prints_every_view(sitrep: Sitrep, story_log: Path) -> None:
 
 def test_replay_is_what_the_library_replays(sitrep: Sitrep, story_log: Path) -> None:
     with open_log(story_log) as log:
-        snapshot = replay(log)
+        snapshot = replay(log, Plugins.load().projections())
     data = sitrep("replay", story_log, ok=True).json()
     assert data["views"] == orjson.loads(to_json(snapshot.views))
     assert data["head_hash"] == snapshot.head_hash
@@ -64,7 +64,8 @@ def test_replay_of_an_unknown_projection(sitrep: Sitrep, story_log: Path) -> Non
     done = sitrep("replay", story_log, "--projection", "weather")
     assert done.code == 2
     assert len(done.err_lines) == 1
-    assert done.err.startswith("unknown projection 'weather'; known projections: convoys,")
+    assert done.err.startswith("unknown projection 'weather'; known projections: ")
+    assert "convoys, directory, figures, sources, stances, timeline" in done.err
 
 
 def test_replay_of_a_bad_moment(sitrep: Sitrep, story_log: Path) -> None:
