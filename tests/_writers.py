@@ -1,23 +1,32 @@
 """Realistic events, and writer processes the log tests start and kill.
 
-Importable from the tests (``sample_event``), and runnable as a script::
+Importable from the tests (``sample_event``; ``write_batches`` and ``crash_writer``
+for a forked child to run), and runnable as a script::
 
     python tests/_writers.py batches TARGET --prefix P --batches N --size K
-    python tests/_writers.py crash TARGET --prefix P --seed S
+    python tests/_writers.py crash TARGET --prefix P --seed S [--short-writes B]
 
 ``batches`` appends N batches of K events and exits. ``crash`` appends batches of
-random size until it is killed; after each append returns it prints the batch as
-``ack <batch-id> <count>`` on stdout, flushed, so whoever reads the pipe knows
-exactly which batches the log acknowledged.
+random size (``crash_batch_sizes(seed)``) until it is killed; after each append
+returns it prints ``ack <batch-id> <count>`` on stdout, flushed, so whoever reads the
+pipe knows exactly which batches the log acknowledged. ``--short-writes B`` makes
+every ``os.write`` take at most B bytes and yield the processor, as a slow or
+interrupted write does, so a kill often lands in the middle of a batch.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import random
 import sys
+import time
+from collections.abc import Iterator
+from typing import Any
 
 from sitrep_core import (
+    Codec,
     ConvoyMove,
     Count,
     Evacuation,
@@ -97,28 +106,71 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
     )
 
 
-def _batches(target: str, prefix: str, batches: int, size: int) -> int:
-    with open_log(target) as log:
+def write_batches(
+    target: str,
+    prefix: str,
+    batches: int,
+    size: int,
+    *,
+    codec: Codec | None = None,
+    start: Any = None,
+) -> int:
+    """Append ``batches`` batches of ``size`` events, ids ``{prefix}-b{B}-e{I}``.
+
+    ``start`` (a barrier) is waited on once the log is open, so writers begin together.
+    """
+    with open_log(target, codec=codec) as log:
+        if start is not None:
+            start.wait(timeout=60)
         for b in range(batches):
             events = [sample_event(b * size + i, id=f"{prefix}-b{b}-e{i}") for i in range(size)]
             log.append(events)
     return 0
 
 
-def _crash(target: str, prefix: str, seed: int) -> int:
+def crash_batch_sizes(seed: int) -> Iterator[int]:
+    """The sizes of the batches a ``crash`` writer with ``seed`` appends, in order."""
     rng = random.Random(seed)
-    out = sys.stdout
-    with open_log(target) as log:
-        out.write("ready\n")
-        out.flush()
-        batch = 0
-        while True:
-            # some batches span many pages, so a kill can land inside the write itself
-            size = rng.choice((1, 3, 10, 40, 200))
+    # some batches span many pages, so a kill can land inside the write itself
+    while True:
+        yield rng.choice((1, 3, 10, 40, 200))
+
+
+_real_write = os.write
+
+
+def _short_writes(limit: int) -> None:
+    def write(fd: int, data: bytes | memoryview) -> int:
+        written = _real_write(fd, data[:limit])
+        time.sleep(0)
+        return written
+
+    os.write = write  # type: ignore[assignment]
+
+
+def crash_writer(
+    target: str,
+    prefix: str,
+    seed: int,
+    *,
+    short_writes: int | None = None,
+    out: int = 1,
+    codec: Codec | None = None,
+) -> int:
+    """Append batches until killed; say ``ready``, then ``ack <batch> <size>`` on ``out``.
+
+    Each acknowledgement is one ``write`` to the file descriptor ``out``, made only
+    after ``append`` returned.
+    """
+    if short_writes:
+        _short_writes(short_writes)
+    write = _real_write  # acknowledgements are never cut short
+    with open_log(target, codec=codec) as log:
+        write(out, b"ready\n")
+        for batch, size in zip(itertools.count(), crash_batch_sizes(seed)):
             log.append(sample_event(batch + i, id=f"{prefix}-b{batch}-e{i}") for i in range(size))
-            out.write(f"ack {prefix}-b{batch} {size}\n")
-            out.flush()
-            batch += 1
+            write(out, f"ack {prefix}-b{batch} {size}\n".encode())
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,10 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     crash.add_argument("target")
     crash.add_argument("--prefix", required=True)
     crash.add_argument("--seed", type=int, default=0)
+    crash.add_argument("--short-writes", type=int, default=None)
     args = parser.parse_args(argv)
     if args.command == "batches":
-        return _batches(args.target, args.prefix, args.batches, args.size)
-    return _crash(args.target, args.prefix, args.seed)
+        return write_batches(args.target, args.prefix, args.batches, args.size)
+    return crash_writer(args.target, args.prefix, args.seed, short_writes=args.short_writes)
 
 
 if __name__ == "__main__":

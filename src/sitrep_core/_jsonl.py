@@ -100,7 +100,12 @@ class JsonlLog(EventLog):
         if not self.path.exists():
             if not create:
                 raise FileNotFoundError(f"{self.path}: no such log")
-            create_file(self.path)
+            try:
+                create_file(self.path)
+            except FileExistsError:
+                if self.path.is_symlink():  # dangling: creating would write where it points
+                    raise
+                # another process created the log first: open theirs
         self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
         # what is known of the committed part of the file
         self._size = 0
@@ -266,6 +271,15 @@ class JsonlLog(EventLog):
         with self._thread_lock:
             self._refresh(recover=False)
             return self._head
+
+    def get(self, event_id: str) -> Record | None:
+        # a reader: no writers' lock, so it neither waits for them nor cuts a torn tail
+        with self._thread_lock:
+            self._refresh(recover=False)
+            position = self._ids.get(event_id)
+        if position is None:
+            return None
+        return next(self.read(position), None)
 
     def read(
         self, from_position: int = 1, *, types: Collection[str] | None = None

@@ -2,7 +2,7 @@
 
 The default run is short (a few seconds a backend). For a longer hunt::
 
-    SITREP_STATEFUL_EXAMPLES=500 python -m pytest tests/properties/test_log_stateful.py
+    SITREP_STATEFUL_EXAMPLES=500 SITREP_STATEFUL_STEPS=40 python -m pytest tests/properties
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from sitrep_core import ConflictError, DuplicateIdError, Event, EventLog, open_l
 if TYPE_CHECKING:
     from conftest import Targets
 
-EXAMPLES = int(os.environ.get("SITREP_STATEFUL_EXAMPLES", "15"))
-STEPS = int(os.environ.get("SITREP_STATEFUL_STEPS", "20"))
+EXAMPLES = int(os.environ.get("SITREP_STATEFUL_EXAMPLES", "10"))
+STEPS = int(os.environ.get("SITREP_STATEFUL_STEPS", "15"))
 
 
 def machine_for(

@@ -1,0 +1,315 @@
+"""The JSON Lines store: its file, torn tails, readers beside writers, corrupt lines."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from _writers import sample_event
+
+from sitrep_core import Codec, ConflictError, CorruptLogError, TornTailWarning, open_log
+from sitrep_core._jsonl import JsonlLog
+
+WRITERS = Path(__file__).parent / "_writers.py"
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "log.jsonl"
+
+
+def fill(path: Path, *batches: int) -> None:
+    """Append batches of the given sizes, ids ``e0``, ``e1``, ... in order."""
+    n = 0
+    with open_log(path) as log:
+        for size in batches:
+            log.append(sample_event(n + i, id=f"e{n + i}") for i in range(size))
+            n += size
+
+
+def batch_lines(tmp_path: Path, size: int, after: Path) -> list[bytes]:
+    """The lines a batch of ``size`` would add to the log at ``after``, without adding it."""
+    scratch = tmp_path / "scratch.jsonl"
+    scratch.write_bytes(after.read_bytes())
+    with open_log(scratch) as log:
+        start = log.head
+        log.append(sample_event(100 + i, id=f"x{i}") for i in range(size))
+    lines = scratch.read_bytes().splitlines(keepends=True)[start:]
+    scratch.unlink()
+    return lines
+
+
+def torn_files(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f"{path.name}.torn-*"))
+
+
+def ids(log: JsonlLog) -> list[str]:
+    return [r.event.id for r in log.read()]
+
+
+# -- the file ------------------------------------------------------------------------------
+
+
+def test_the_created_file_is_not_world_writable(path: Path) -> None:
+    old = os.umask(0)
+    try:
+        open_log(path).close()
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    assert not mode & (stat.S_IWOTH | stat.S_IWGRP), oct(mode)
+    assert path.read_bytes() == b""
+
+
+def test_creating_over_a_symlink_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "target.jsonl"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "log.jsonl"
+    link.symlink_to(elsewhere)
+    with pytest.raises(FileExistsError):
+        open_log(link)
+    assert not elsewhere.exists()
+    assert link.is_symlink()
+
+
+def test_an_existing_log_is_never_recreated(path: Path) -> None:
+    fill(path, 2)
+    before = path.read_bytes()
+    with open_log(path, create=True) as log:
+        assert log.head == 2
+    assert path.read_bytes() == before
+
+
+def _open_at_once(paths: list[str], barrier: Any, codec: Codec) -> None:
+    for path in paths:
+        barrier.wait(timeout=30)  # a sibling that failed breaks the barrier: all stop
+        open_log(path, codec=codec).close()
+
+
+def test_processes_creating_the_log_at_once_all_open_it(tmp_path: Path) -> None:
+    # one round in a few dozen used to find the file made between its check and its create
+    context = multiprocessing.get_context("fork")
+    paths = [str(tmp_path / f"race{n}.jsonl") for n in range(250)]
+    barrier = context.Barrier(4)
+    codec = Codec()
+    children = [
+        context.Process(target=_open_at_once, args=(paths, barrier, codec), daemon=True)
+        for _ in range(4)
+    ]
+    for child in children:
+        child.start()
+    for child in children:
+        child.join(60)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    assert [c.exitcode for c in children] == [0, 0, 0, 0]
+    assert all(Path(p).read_bytes() == b"" for p in paths)
+
+
+def test_each_line_is_one_record_and_batches_say_how_many_follow(path: Path) -> None:
+    fill(path, 1, 3)
+    lines = [orjson.loads(line) for line in path.read_bytes().splitlines()]
+    assert [line["position"] for line in lines] == [1, 2, 3, 4]
+    assert [line.get("more", 0) for line in lines] == [0, 2, 1, 0]
+    assert [line["event"]["id"] for line in lines] == ["e0", "e1", "e2", "e3"]
+    assert lines[1]["prev"] == lines[0]["hash"]
+
+
+# -- torn tails ----------------------------------------------------------------------------
+
+
+def test_a_torn_last_line_is_set_aside_and_kept(path: Path, tmp_path: Path) -> None:
+    fill(path, 2, 1)
+    whole = path.read_bytes()
+    half = batch_lines(tmp_path, 1, path)[0][:57]
+    with path.open("ab") as handle:
+        handle.write(half)
+    with open_log(path) as log:
+        # readers see the committed records and leave the tail alone
+        assert log.head == 3
+        assert ids(log) == ["e0", "e1", "e2"]
+        assert log.verify().ok
+        assert path.read_bytes() == whole + half
+        # the next writer cuts it off, and says where it went
+        with pytest.warns(TornTailWarning, match=r"57 bytes after line 3 .*log\.jsonl\.torn-"):
+            result = log.append([sample_event(3, id="e3")])
+        assert result.records[0].position == 4
+        assert ids(log) == ["e0", "e1", "e2", "e3"]
+        assert log.verify().ok
+    (aside,) = torn_files(path)
+    assert aside.read_bytes() == half
+    assert path.read_bytes().startswith(whole)
+    assert not stat.S_IMODE(aside.stat().st_mode) & stat.S_IWOTH
+
+
+def test_a_batch_cut_short_is_set_aside_whole(path: Path, tmp_path: Path) -> None:
+    fill(path, 1, 2)
+    whole = path.read_bytes()
+    lines = batch_lines(tmp_path, 4, path)
+    assert [orjson.loads(line).get("more", 0) for line in lines] == [3, 2, 1, 0]
+    tail = lines[0] + lines[1]  # two whole lines that say more follow, and no end
+    with path.open("ab") as handle:
+        handle.write(tail)
+    with open_log(path) as log:
+        assert log.head == 3
+        assert ids(log) == ["e0", "e1", "e2"]
+        assert log.get("x0") is None
+        assert log.verify().ok
+        with pytest.warns(TornTailWarning, match="after line 3"):
+            log.recover()
+        assert path.read_bytes() == whole
+        log.recover()  # nothing left to set aside: no warning
+        # the ids of the torn batch are free again
+        assert log.append(sample_event(100 + i, id=f"x{i}") for i in range(4)).head == 7
+    (aside,) = torn_files(path)
+    assert aside.read_bytes() == tail
+
+
+def test_a_batch_cut_mid_line_is_set_aside_whole(path: Path, tmp_path: Path) -> None:
+    fill(path, 2)
+    lines = batch_lines(tmp_path, 3, path)
+    tail = lines[0] + lines[1][:-30]
+    with path.open("ab") as handle:
+        handle.write(tail)
+    with pytest.warns(TornTailWarning), open_log(path) as log:
+        log.append([sample_event(9, id="next")])
+    (aside,) = torn_files(path)
+    assert aside.read_bytes() == tail
+    with open_log(path) as log:
+        assert ids(log) == ["e0", "e1", "next"]
+        assert log.verify().ok
+
+
+def test_a_garbage_last_line_is_set_aside(path: Path) -> None:
+    fill(path, 2)
+    with path.open("ab") as handle:
+        handle.write(b"\x00\x00\x00\x00\n")  # what some file systems leave after a crash
+    with pytest.warns(TornTailWarning), open_log(path) as log:
+        log.recover()
+    with open_log(path) as log:
+        assert ids(log) == ["e0", "e1"]
+    assert torn_files(path)[0].read_bytes() == b"\x00\x00\x00\x00\n"
+
+
+def test_each_recovery_keeps_its_own_file(path: Path) -> None:
+    fill(path, 1)
+    for n in range(3):
+        with path.open("ab") as handle:
+            handle.write(b'{"position":2,"pre')
+        with pytest.warns(TornTailWarning), open_log(path) as log:
+            log.append([sample_event(n, id=f"after-{n}")])
+        with open_log(path) as log:
+            assert log.head == 2 + n
+    assert len(torn_files(path)) == 3
+
+
+# -- readers beside a writer ---------------------------------------------------------------
+
+
+def test_readers_ignore_a_batch_in_flight(path: Path, tmp_path: Path) -> None:
+    fill(path, 2)
+    lines = batch_lines(tmp_path, 3, path)
+    payload = b"".join(lines)
+    with open_log(path) as reader:
+        assert reader.head == 2
+        with path.open("ab") as writer:
+            # the writer's bytes arrive a piece at a time; the reader never sees a part
+            written = 0
+            for cut in (10, len(lines[0]), len(lines[0]) + 5, len(lines[0] + lines[1])):
+                writer.write(payload[written:cut])
+                writer.flush()
+                written = cut
+                assert reader.head == 2
+                assert ids(reader) == ["e0", "e1"]
+                assert reader.verify().ok
+                assert reader.get("x0") is None
+            writer.write(payload[written:])
+        assert reader.head == 5
+        assert ids(reader)[2:] == ["x0", "x1", "x2"]
+        assert reader.get("x1").position == 4  # type: ignore[union-attr]
+    assert torn_files(path) == []
+
+
+def test_head_and_read_after_another_process_appended(path: Path) -> None:
+    fill(path, 3)
+    with open_log(path) as log:
+        assert log.head == 3
+        seen = log.head
+        assert len(list(log.read())) == 3
+        command = ["batches", str(path), "--prefix", "other", "--batches", "2", "--size", "4"]
+        subprocess.run([sys.executable, str(WRITERS), *command], check=True)
+        assert log.head == 11
+        assert [r.event.id for r in log.read(seen + 1)][:2] == ["other-b0-e0", "other-b0-e1"]
+        assert [r.position for r in log.read(10)] == [10, 11]
+        assert log.get("other-b1-e3").position == 11  # type: ignore[union-attr]
+        with pytest.raises(ConflictError):
+            log.append([sample_event(0, id="late")], expected_position=seen)
+        assert log.append([sample_event(0, id="late")], expected_position=11).head == 12
+        assert log.verify().ok
+
+
+def test_reading_from_a_position_not_yet_indexed(path: Path) -> None:
+    with open_log(path) as log:
+        fill(path, 5, 5)  # through another handle: this one has indexed nothing
+        assert [r.position for r in log.read(7)] == [7, 8, 9, 10]
+        assert [r.event.id for r in log.read(10)] == ["e9"]
+
+
+# -- corruption ----------------------------------------------------------------------------
+
+
+def test_a_corrupt_line_mid_file_names_the_file_and_line(path: Path) -> None:
+    fill(path, 1, 1, 1)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[0] + b"{not json at all\n" + lines[2])
+    with open_log(path) as log:
+        with pytest.raises(CorruptLogError) as caught:
+            _ = log.head
+        assert (caught.value.source, caught.value.line) == (str(path), 2)
+        assert f"{path}, line 2" in str(caught.value)
+        with pytest.raises(CorruptLogError, match="line 2"):
+            list(log.read())
+        # a writer will not cut away good records that follow a bad line
+        with pytest.raises(CorruptLogError, match="line 2"):
+            log.append([sample_event(5, id="new")])
+        result = log.verify()
+        assert not result.ok and result.line == 2
+    assert path.read_bytes().endswith(lines[2])
+    assert torn_files(path) == []
+
+
+def test_an_event_that_does_not_decode_names_the_line(path: Path) -> None:
+    fill(path, 1, 1)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[1] = lines[1].replace(b'"type":"convoy-move"', b'"type":"no-such-type"')
+    path.write_bytes(b"".join(lines))
+    with open_log(path) as log:
+        with pytest.raises(CorruptLogError, match=r"line 2: the event does not decode"):
+            list(log.read())
+        assert not log.verify().ok
+
+
+def test_a_file_that_shrank_is_refused(path: Path) -> None:
+    fill(path, 2)
+    with open_log(path) as log:
+        assert log.head == 2
+        data = path.read_bytes()
+        path.write_bytes(data[: data.index(b"\n") + 1])
+        with pytest.raises(CorruptLogError, match="shrank"):
+            _ = log.head
+
+
+def test_a_closed_log_says_so(path: Path) -> None:
+    log = open_log(path)
+    log.close()
+    log.close()
+    with pytest.raises(ValueError, match="closed"):
+        log.append([sample_event(0)])
