@@ -26,7 +26,13 @@ import orjson
 
 from ._cli_fields import event_from_words, field_specs
 from ._codec import Codec
-from ._errors import ConflictError, CorruptLogError, SitrepError, ValidationError
+from ._errors import (
+    ConflictError,
+    CorruptLogError,
+    SitrepError,
+    TornTailWarning,
+    ValidationError,
+)
 from ._events import Event
 from ._hookspecs import Renderer
 from ._log import EventLog, Record
@@ -58,7 +64,13 @@ class Failure(click.ClickException):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) if "\n" in text or "\r" in text else text
+    """Text for one line of a terminal: line breaks folded, control characters escaped
+    (a log's text must not move the cursor or recolour the screen)."""
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.split())
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)
 
 
 def _failure(exc: BaseException) -> Failure | None:
@@ -108,7 +120,7 @@ class SitrepGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         with warnings.catch_warnings():
-            warnings.simplefilter("default")
+            warnings.simplefilter("always", TornTailWarning)  # the user should know
             warnings.showwarning = _show_warning
             try:
                 return super().invoke(ctx)
@@ -194,7 +206,7 @@ def to_json(value: Any, *, indent: bool = True) -> str:
 
 
 def record_json(codec: Codec, record: Record) -> str:
-    """One record as a line: position, hash, prev and the event as stored."""
+    """One record as a line: position, hash, prev and the event in the line format."""
     data = {
         "position": record.position,
         "hash": record.hash,
@@ -536,8 +548,8 @@ def log_(target: str, types: tuple[str, ...], start: int, limit: int | None, as_
             else:
                 event = record.event
                 click.echo(
-                    f"{record.position:>5}  {event.occurred.text:<16}  {event.TYPE:<12}  "
-                    f"{_one_line(event.headline)}"
+                    f"{record.position:>5}  {_one_line(event.occurred.text):<16}  "
+                    f"{event.TYPE:<12}  {_one_line(event.headline)}"
                 )
 
 
@@ -654,8 +666,11 @@ def render(
         return
     path = Path(output)
     partial = path.with_name(f".{path.name}.partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     click.echo(f"wrote {output} ({renderer.format}, {len(text.encode())} bytes)")
 
 

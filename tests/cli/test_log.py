@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 from _clitools import Sitrep
 
 
@@ -61,3 +62,21 @@ def test_log_of_a_garbled_file_is_one_line(sitrep: Sitrep, story_log: Path) -> N
     done = sitrep("log", story_log)
     assert done.code == 2
     assert done.err_lines == [f"{story_log}, line 2: not a log record"]
+
+
+def test_text_from_a_log_cannot_drive_the_terminal(sitrep: Sitrep, jsonl_log: Path) -> None:
+    hostile = {
+        "type": "statement",
+        "id": "hostile",
+        "occurred": "2017-08-29",
+        "speaker": "\x1b[2J\x1b[31mMcGurk\u202e",
+        "subject": "deal\nsecond line",
+        "stance": "condemns",
+    }
+    sitrep("append", jsonl_log, input=orjson.dumps(hostile).decode(), ok=True)
+    out = sitrep("log", jsonl_log, ok=True).out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert out.count("\n") == 1
+    assert "\\x1b[2J\\x1b[31mMcGurk\\u202e condemns deal second line" in out
+    records = sitrep("log", jsonl_log, "--json", ok=True).json_lines()
+    assert records[0]["event"]["speaker"] == hostile["speaker"]  # JSON keeps it, escaped
