@@ -23,11 +23,13 @@ from ._events import Event
 from ._time import FuzzyTime
 from ._values import Count, Source
 
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # 308, 8000 or 8,000
 _COUNT = re.compile(
-    r"(?P<qualifier>~|>=|<=)?\s*(?P<low>\d[\d,]*)(?:\s*-\s*(?P<high>\d[\d,]*))?"
+    rf"(?P<qualifier>~|>=|<=)?\s*(?P<low>{_NUMBER})(?:\s*-\s*(?P<high>{_NUMBER}))?"
     r"(?:\s+(?P<text>.*\S))?\s*",
     re.ASCII,
 )
+_INTEGER = re.compile(rf"[+-]?{_NUMBER}", re.ASCII)
 _QUALIFIERS = {"~": "approx", ">=": "at-least", "<=": "at-most", None: "exact"}
 
 
@@ -99,10 +101,9 @@ def _scalar(kind: Any, text: str) -> Any:
             return False
         raise ValidationError(f"{text!r} is not true or false")
     if kind is int:
-        try:
-            return int(text.replace(",", ""))
-        except ValueError:
-            raise ValidationError(f"{text!r} is not a whole number") from None
+        if not _INTEGER.fullmatch(text.strip()):
+            raise ValidationError(f"{text!r} is not a whole number")
+        return int(text.replace(",", ""))
     if kind is float:
         try:
             return float(text)

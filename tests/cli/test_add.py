@@ -282,3 +282,9 @@ def test_added_events_are_read_back_by_the_library(sitrep: Sitrep, jsonl_log: Pa
         record = log.get("m1")
     assert record is not None
     assert record.event.headline == "McGurk condemns qalamoun-deal"
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "\u0663\u0660\u0668", "12_000", "3e2"])
+def test_counts_are_ascii_numbers(text: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_count(text)
