@@ -285,7 +285,7 @@ class JsonlLog(EventLog):
         self, from_position: int = 1, *, types: Collection[str] | None = None
     ) -> Iterator[Record]:
         wanted = None if types is None else frozenset(types)
-        decode = self.codec.from_dict
+        decode = self.codec.from_stored
         source = str(self.path)
         with open(self.path, "rb") as handle:
             start = max(from_position, 1)

@@ -311,7 +311,7 @@ class MemoryLog(EventLog):
         return position, self._rows_list[position - 1].event_bytes
 
     def _write(self, rows: list[StoredRow]) -> None:
-        events = [self.codec.from_dict(orjson.loads(row.event_bytes)) for row in rows]
+        events = [self.codec.from_stored(orjson.loads(row.event_bytes)) for row in rows]
         self._rows_list.extend(rows)
         self._events.extend(events)
         for row, event in zip(rows, events, strict=True):

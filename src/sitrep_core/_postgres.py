@@ -487,7 +487,7 @@ class PostgresLog(EventLog):
         if wanted is not None and not wanted:
             return
         start, end = max(from_position, 1), self.head
-        decode = self.codec.from_dict
+        decode = self.codec.from_stored
         while start <= end:
             page = self._page(start, end, wanted)
             if not page:
