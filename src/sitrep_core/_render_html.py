@@ -242,6 +242,7 @@ class RouteStop:
     title: str
     anchor: str
     label_x: str
+    label_y: str
 
 
 @attrs.frozen
@@ -271,6 +272,56 @@ def _stop_name(point: RoutePoint, names: Directory) -> str:
     return ", ".join(names.place_name(n) for n in point.near) or "unnamed point"
 
 
+Box = tuple[float, float, float, float]
+
+
+def _overlap(one: Box, other: Box) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+class _Labels:
+    """Places map labels beside their points, where they overlap no point and no label
+    placed before (right above, left above, right below, left below...), clipped to
+    the frame."""
+
+    OFFSETS = ((1, -7), (-1, -7), (1, 17), (-1, 17), (1, -21), (-1, 31))
+
+    def __init__(self, width: int, height: int, points: Iterable[tuple[float, float]]) -> None:
+        self.width, self.height = width, height
+        self.taken: list[Box] = [(x - 6, y - 6, x + 6, y + 6) for x, y in points]
+        self.taken.append((0, height - 36, 170, height))  # the scale bar
+        self.taken.append((width - 40, 0, width, 30))  # the north arrow
+
+    def place(self, x: float, y: float, text: str) -> tuple[str, float, float, str]:
+        """The label as it fits, its anchor point and its text-anchor: whole where it can
+        be, else clipped; over another label only when nothing else fits."""
+        text = _clip(text, LABEL_CHARS)
+        fallback: tuple[str, float, float, str, Box] | None = None
+        for whole in (True, False):
+            for side, dy in self.OFFSETS:
+                room = self.width - 6 - (x + 8) if side > 0 else x - 8 - 6
+                chars = int(room // CHAR_WIDTH)
+                label_y = y + dy
+                if chars < min(len(text), 8) or label_y < 14 or label_y > self.height - 4:
+                    continue
+                if whole and chars < len(text):
+                    continue
+                label = _clip(text, chars)
+                span = len(label) * CHAR_WIDTH
+                left = x + 8 if side > 0 else x - 8 - span
+                box = (left, label_y - 12, left + span, label_y + 3)
+                anchor_x, anchor = (x + 8, "start") if side > 0 else (x - 8, "end")
+                if fallback is None:
+                    fallback = (label, anchor_x, label_y, anchor, box)
+                if not any(_overlap(box, other) for other in self.taken):
+                    self.taken.append(box)
+                    return label, anchor_x, label_y, anchor
+        if fallback is None:
+            return _clip(text, 8), x + 8, y - 7, "start"
+        self.taken.append(fallback[4])
+        return fallback[:4]
+
+
 KM_PER_DEGREE = 111.32
 """Of latitude, and of longitude at the equator: enough for a scale bar."""
 
@@ -291,11 +342,10 @@ def route_plot(convoy: ConvoyView, names: Directory) -> RoutePlot | None:
     if not known:
         return None
     goal = names.place(convoy.destination) if convoy.destination else None
-    if goal is not None and (goal.lat is None or goal.lon is None):
-        goal = None
-    coordinates = [(lat, lon) for _, lat, lon in known]
-    if goal is not None and goal.lat is not None and goal.lon is not None:
-        coordinates.append((goal.lat, goal.lon))
+    goal_at = (
+        (goal.lat, goal.lon) if goal and goal.lat is not None and goal.lon is not None else None
+    )
+    coordinates = [(lat, lon) for _, lat, lon in known] + ([goal_at] if goal_at else [])
     lats = [lat for lat, _ in coordinates]
     lons = [lon for _, lon in coordinates]
     squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
@@ -309,38 +359,43 @@ def route_plot(convoy: ConvoyView, names: Directory) -> RoutePlot | None:
     def place(lat: float, lon: float) -> tuple[float, float]:
         return (width / 2 + (lon * squeeze - mid_x) * scale, height / 2 - (lat - mid_y) * scale)
 
-    def stop(x: float, y: float, label: str, title: str) -> RouteStop:
-        flip = x > width - margin - 20
-        return RouteStop(
-            _number(x),
-            _number(y),
-            _clip(label, 40),
-            title,
-            "end" if flip else "start",
-            _number(x - 8 if flip else x + 8),
-        )
-
+    path: list[tuple[float, float]] = []
     grouped: dict[tuple[float, float], list[RoutePoint]] = {}
     for point, lat, lon in known:
-        grouped.setdefault(place(lat, lon), []).append(point)
+        at = place(lat, lon)
+        grouped.setdefault(at, []).append(point)
+        if not path or path[-1] != at:
+            path.append(at)
+    goal_xy = place(*goal_at) if goal_at else None
+    labels = _Labels(width, height, [*grouped, *([goal_xy] if goal_xy else [])])
+
+    def stop(at: tuple[float, float], label: str, title: str) -> RouteStop:
+        x, y = at
+        text, label_x, label_y, anchor = labels.place(x, y, label) if label else ("", x, y, "")
+        return RouteStop(
+            _number(x), _number(y), text, title, anchor or "start", _number(label_x),
+            _number(label_y),
+        )  # fmt: skip
+
     stops = []
-    for (x, y), points in grouped.items():
+    for at, points in grouped.items():
         when = ", ".join(p.occurred for p in points)
         title = "; ".join(
             f"{p.occurred}: {_stop_name(p, names)}" + (f" ({_words(p.status)})" if p.status else "")
             for p in points
         )
-        stops.append(stop(x, y, f"{_stop_name(points[-1], names)} ({when})", title))
-    path = " ".join(f"{_number(x)},{_number(y)}" for x, y in grouped)
+        stops.append(stop(at, f"{_stop_name(points[-1], names)} ({when})", title))
     current = None
     if convoy.lat is not None and convoy.lon is not None:
-        x, y = place(convoy.lat, convoy.lon)
         now = _words(convoy.status) or "last reported position"
-        current = stop(x, y, "", f"Last known position: {convoy.position or ''} ({now})")
+        current = stop(
+            place(convoy.lat, convoy.lon),
+            "",
+            f"Last known position: {convoy.position or ''} ({now})",
+        )
     destination = None
-    if goal is not None and goal.lat is not None and goal.lon is not None:
-        x, y = place(goal.lat, goal.lon)
-        destination = stop(x, y, f"{goal.name} (destination)", f"Destination: {goal.name}")
+    if goal is not None and goal_xy is not None:
+        destination = stop(goal_xy, f"{goal.name} (destination)", f"Destination: {goal.name}")
     steps = "; then ".join(
         f"{_stop_name(p, names)} ({p.occurred}{', ' + _words(p.status) if p.status else ''})"
         for p, _, _ in known
@@ -348,13 +403,13 @@ def route_plot(convoy: ConvoyView, names: Directory) -> RoutePlot | None:
     unplaced = len(convoy.route) - len(known)
     description = (
         f"From {steps}."
-        + (f" Destination: {goal.name}." if goal is not None else "")
+        + (f" Destination: {goal.name}." if goal is not None and goal_xy else "")
         + (f" {unplaced} reported positions have no known coordinates." if unplaced else "")
     )
     return RoutePlot(
         width,
         height,
-        path,
+        " ".join(f"{_number(x)},{_number(y)}" for x, y in path),
         _scale_bar(scale, height),
         tuple(stops),
         current,
