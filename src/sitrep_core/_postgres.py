@@ -129,7 +129,6 @@ class PostgresLog(EventLog):
                 "the PostgreSQL store needs psycopg: pip install 'sitrep-core[postgresql]'"
             ) from _MISSING
         super().__init__(codec, clock=clock)
-        self.url = url
         self.retries = retries
         self.retry_delay = retry_delay
         self.channel = channel
@@ -358,6 +357,9 @@ class PostgresLog(EventLog):
         except psycopg.Error as exc:
             self._rollback(conn)
             self._fail_before_commit(exc)
+        except BaseException:  # interrupted while waiting for the lock: leave no transaction
+            self._rollback(conn)
+            raise
         try:
             yield
         except BaseException:
