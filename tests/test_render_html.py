@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from itertools import count as counter
 from itertools import cycle, pairwise
+from pathlib import Path
 
 import pluggy
 import pytest
@@ -566,3 +570,79 @@ def test_no_hostile_text_becomes_live(texts: list[str], title: str, ids: list[st
     assert_accessible(page)
     assert_content_security_policy(page)
     assert page.text_in("h1") == [html_renderer._clean(title)]  # controls dropped, else as given
+
+
+# -- in a real browser --------------------------------------------------------------------
+
+BROWSER = next(
+    filter(None, map(shutil.which, ("chromium", "chromium-browser", "google-chrome", "chrome"))),
+    None,
+)
+BROWSER_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-extensions",
+    "--disable-sync",
+)
+
+
+def open_in_browser(page: Path, profile: Path) -> tuple[str, list[str]]:
+    """The DOM a browser builds from ``page``, and the URLs the page made it request.
+
+    The browser's network log tells the page's requests from its own (updates,
+    accounts): those have no initiator.
+    """
+    assert BROWSER is not None
+    netlog = profile / "netlog.json"
+    done = subprocess.run(
+        [
+            BROWSER,
+            *BROWSER_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--log-net-log={netlog}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    log = json.loads(netlog.read_text(encoding="utf-8"))
+    start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    requested = [
+        params["url"]
+        for event in log["events"]
+        if event["type"] == start
+        and "url" in (params := event.get("params", {}))
+        and params.get("initiator") != "not an origin"
+    ]
+    return done.stdout, requested
+
+
+@pytest.mark.skipif(
+    BROWSER is None, reason="Chromium is not installed: no browser to open the page"
+)
+def test_a_browser_runs_nothing_and_requests_nothing(tmp_path: Path) -> None:
+    control = tmp_path / "control.html"
+    control.write_text('<!DOCTYPE html><img src="http://127.0.0.1:9/x.png" alt="">')
+    (tmp_path / "one").mkdir()
+    _, requested = open_in_browser(control, tmp_path / "one")
+    assert requested == ["http://127.0.0.1:9/x.png"]  # the log does show a page's requests
+
+    ids = [p.strip() for p in PAYLOADS if p.strip().isprintable()]
+    report = report_of(hostile_events(list(PAYLOADS), ids), title=PAYLOADS[1])
+    page = tmp_path / "report.html"
+    page.write_text(render_html(report), encoding="utf-8")
+    (tmp_path / "two").mkdir()
+    dom, requested = open_in_browser(page, tmp_path / "two")
+    assert requested == []
+    built = Page.parse(dom)
+    assert_inert(built)
+    assert_accessible(built)
+    assert built.text_in("h1") == [PAYLOADS[1]]
+    assert len(built.tags("svg")) == 2
