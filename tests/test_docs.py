@@ -8,7 +8,8 @@ What a writer of docs can rely on (new files are picked up without a change here
   it shows with ``assert``.
 - ```json blocks are read as one JSON document or, failing that, as JSON Lines.
   Every object with a ``"type"`` is an event line: it must decode with the codec and
-  validate against the line schema (docs/line-format.schema.json). Every object with
+  validate against the line schema (docs/line-format.schema.json); a type that is
+  not built in is checked with the codec of the installed plugins. Every object with
   ``"position"``, ``"prev"``, ``"hash"`` and ``"event"`` is a record of the JSON Lines
   store: its hash must be right and its event valid. Other JSON is not checked.
 - ```json invalid blocks hold lines the codec must refuse.
@@ -301,12 +302,32 @@ def json_values(block: Block) -> list[tuple[int, str | None, Any]]:
     return values
 
 
+_plugin_checkers: list[tuple[Codec, Any]] = []
+
+
+def checker_for(tag: Any) -> tuple[Codec, Any]:
+    """The codec and schema validator for a type tag: the built-in ones, or for a
+    plugin's type (in a plugin's docs), those of the installed plugins."""
+    if tag in CODEC.types:
+        return CODEC, VALIDATOR
+    if not _plugin_checkers:
+        try:
+            from sitrep_core._plugins import Plugins
+
+            codec = Plugins.load().codec
+        except Exception as exc:
+            pytest.fail(f"type {tag!r} is not built in, and the plugins do not load: {exc}")
+        _plugin_checkers.append((codec, jsonschema.Draft202012Validator(codec.json_schema())))
+    return _plugin_checkers[0]
+
+
 def check_event(data: Any, where: str) -> None:
+    codec, validator = checker_for(data.get("type"))
     try:
-        CODEC.from_dict(data)
+        codec.from_dict(data)
     except ValidationError as exc:
         pytest.fail(f"{where}: the codec refuses it: {exc}")
-    errors = [f"{list(e.absolute_path)}: {e.message}" for e in VALIDATOR.iter_errors(data)]
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(data)]
     assert not errors, f"{where}: the schema refuses it: {errors}"
 
 
@@ -330,9 +351,10 @@ def is_record(data: Any) -> bool:
 def test_json_example(block: Block) -> None:
     values = json_values(block)
     if "invalid" in block.options:
-        for line, _raw, data in values:
+        for _line, _raw, data in values:
+            codec, _validator = checker_for(data.get("type") if isinstance(data, dict) else None)
             with pytest.raises(ValidationError):
-                CODEC.from_dict(data)
+                codec.from_dict(data)
         return
     for line, raw, data in values:
         where = f"{block.path.name}:{line}"
