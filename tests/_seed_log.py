@@ -153,7 +153,7 @@ def seed_events() -> list[Event]:
             fighters=Count.approx(308, "around 308"),
             civilians=Count.approx(331, "331"),
             wounded=Count.at_least(25, "at least 25 of them were wounded"),
-            vehicles={"buses": Count.exact(17), "ambulances": Count.exact(11)},
+            vehicles={"bus": Count.exact(17), "ambulance": Count.exact(11)},
             convoy=CONVOY,
         ),
         ConvoyMove(
@@ -247,7 +247,7 @@ def seed_events() -> list[Event]:
             sources=(COALITION,),
             convoy=CONVOY,
             new_convoy=RETURNING,
-            vehicles={"buses": Count.exact(6, "6 of the 17 buses")},
+            vehicles={"bus": Count.exact(6, "6 of the 17 buses")},
             status="turned-back",
             toward="palmyra",
         ),

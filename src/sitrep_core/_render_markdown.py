@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from ._convoys import ConvoyView, VehicleTally
+from ._events import plural
 from ._figures import Claim, Figure
 from ._hookspecs import Renderer, hookimpl
 from ._report import Report, Update
@@ -221,9 +222,10 @@ def _figures(figures: Iterable[Figure]) -> list[str]:
 
 
 def _vehicles(tally: VehicleTally, status: str | None) -> str:
-    kind = escape(tally.kind)
     total = tally.total if tally.total is not None else tally.current
-    head = f"{_number(total)} {kind}" if total is not None else kind
+    head = escape(tally.kind)
+    if total is not None:
+        head = f"{_number(total)} {escape(plural(tally.kind, total))}"
     now = _words(status) or "still with the convoy"
     fates = []
     for part in tally.detached:
