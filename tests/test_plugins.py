@@ -414,6 +414,20 @@ def test_autoload_false_wins_and_true_loads(
     assert "heard" in [i.name for i in Plugins.load(autoload=True, block=["broken"]).listing()]
 
 
+def test_switching_autoloading_off_wins_over_the_plugins_named_in_the_environment(
+    installed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SITREP_PLUGINS", "heard")
+    assert "heard" not in [i.name for i in Plugins.load(autoload=False).listing()]
+    monkeypatch.setenv("SITREP_DISABLE_PLUGIN_AUTOLOAD", "yes")
+    assert "heard" not in [i.name for i in Plugins.load().listing()]
+    assert "heard" in [i.name for i in Plugins.load(only=["heard"]).listing()]
+    monkeypatch.setenv("SITREP_PLUGINS", "")
+    monkeypatch.delenv("SITREP_DISABLE_PLUGIN_AUTOLOAD")
+    with pytest.raises(PluginError, match="broken"):  # empty: every plugin
+        Plugins.load()
+
+
 def test_a_blocked_entry_point_is_not_loaded(installed: Path) -> None:
     names = [info.name for info in Plugins.load(block=["broken"]).listing()]
     assert "heard" in names

@@ -108,8 +108,9 @@ class Plugins:
         """A new set of plugins: the built-ins, installed plugins, then ``extra``.
 
         ``autoload``: load the entry points of group ``sitrep`` (None: unless
-        ``SITREP_DISABLE_PLUGIN_AUTOLOAD`` is set). ``only``: the entry-point names
-        to load, instead of all (None: those ``SITREP_PLUGINS`` names, if set).
+        ``SITREP_DISABLE_PLUGIN_AUTOLOAD`` is set); while autoloading,
+        ``SITREP_PLUGINS`` (``name1,name2``) narrows it to those names. ``only``:
+        load just these entry points, whatever ``autoload`` and the environment say.
         ``extra``: plugin objects (modules, classes, instances) to register too.
         ``block``: plugin names (entry-point names or built-in module names) to
         leave out, like pytest's ``-p no:NAME``.
@@ -127,10 +128,10 @@ class Plugins:
 
         if autoload is None:
             autoload = not _flag(os.environ.get(DISABLE_AUTOLOAD_ENV))
-        if only is None and PLUGINS_ENV in os.environ:
-            only = _names(os.environ[PLUGINS_ENV])
-        if autoload or only:
+        if only is not None:  # asked for by name: loaded even when autoloading is off
             _load_entry_points(manager, only)
+        elif autoload:  # the environment may narrow what is autoloaded
+            _load_entry_points(manager, _names(os.environ.get(PLUGINS_ENV)) or None)
 
         for plugin in extra:
             if manager.is_registered(plugin):
