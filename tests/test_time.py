@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep_core import FuzzyTime, ValidationError
@@ -157,6 +157,7 @@ def test_a_query_moment_is_the_end_of_its_span() -> None:
     assert moment_of(utc(2017, 8, 31, 12)) == utc(2017, 8, 31, 12)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
     st.sampled_from(["year", "month", "day", "minute", "second"]),

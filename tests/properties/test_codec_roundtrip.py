@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 import jsonschema  # type: ignore[import-untyped]
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep_core import (
@@ -330,6 +330,9 @@ def events_of(cls: type[Event]) -> st.SearchStrategy[Event]:
 
 any_event = st.one_of([events_of(cls) for cls in BUILTIN_EVENT_TYPES])
 
+# a busy machine must not fail these: no deadline per example, no health check for speed
+steady = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 TYPES = pytest.mark.parametrize("cls", BUILTIN_EVENT_TYPES, ids=lambda cls: cls.TYPE)
 
 
@@ -344,6 +347,7 @@ def test_every_builtin_type_and_field_is_generated() -> None:
 
 
 @TYPES
+@steady
 @given(data=st.data())
 def test_decode_of_encode_is_the_same_event(cls: type[Event], data: st.DataObject) -> None:
     event = data.draw(events_of(cls))
@@ -353,6 +357,7 @@ def test_decode_of_encode_is_the_same_event(cls: type[Event], data: st.DataObjec
 
 
 @TYPES
+@steady
 @given(data=st.data())
 def test_encode_is_deterministic_and_canonical(cls: type[Event], data: st.DataObject) -> None:
     event = data.draw(events_of(cls))
@@ -362,6 +367,7 @@ def test_encode_is_deterministic_and_canonical(cls: type[Event], data: st.DataOb
     assert OTHER_CODEC.encode(event) == line
 
 
+@steady
 @given(events=st.lists(any_event, max_size=5))
 def test_read_input_reads_back_what_was_written(events: list[Event]) -> None:
     text = b"".join(CODEC.encode(event) + b"\n" for event in events)
@@ -373,7 +379,7 @@ _validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_FILE.read_text(en
 
 
 @TYPES
-@settings(max_examples=50)
+@settings(steady, max_examples=50)
 @given(data=st.data())
 def test_every_line_validates_against_the_schema(cls: type[Event], data: st.DataObject) -> None:
     line = json.loads(CODEC.encode(data.draw(events_of(cls))))
