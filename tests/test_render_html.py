@@ -533,6 +533,9 @@ def test_hostile_text_in_every_field_of_the_report_stays_text(
     assert page.text_in("h1") == [html_renderer._clean(payload)]
     links = [a["href"] for a in page.tags("a") if not a["href"].startswith("#")]
     assert set(links) == ({payload} if safe_url(payload) else set())
+    maps = [a for a in page.tags("svg") if (a["aria-label"] or "").startswith("Map of the route")]
+    located = [c for c in report.convoys if any(p.lat is not None for p in c.route)]
+    assert len(maps) == len(located) == 1  # a map of each route, though both ids are the same
 
 
 hostile_text = st.one_of(

@@ -438,7 +438,8 @@ def environment() -> Environment:
     )
 
 
-def _grouped_sources(names: Iterable[str]) -> str:
+def _source_list(names: Iterable[str]) -> str:
+    """Source names as a sentence lists them; a claim without one says so."""
     return ", ".join(names) or "unsourced"
 
 
@@ -452,12 +453,12 @@ def render_html(report: Report) -> str:
         csp=CONTENT_SECURITY_POLICY,
         happenings=happenings,
         timeline=timeline_plot(happenings),
-        routes={convoy.id: route_plot(convoy, names) for convoy in report.convoys},
+        routes=[route_plot(convoy, names) for convoy in report.convoys],
         capped=report.timeline_total > len(report.timeline),
         safe_url=safe_url,
         grading_text=_grading_text,
         words=_words,
-        sources=_grouped_sources,
+        sources=_source_list,
         stop_name=lambda point: _stop_name(point, names),
     )
 
