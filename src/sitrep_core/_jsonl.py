@@ -84,6 +84,33 @@ def _parse_line(line: bytes) -> dict[str, Any] | None:
     return data
 
 
+_RECORD_START = b'{"position":'
+_HASH_CHARS = frozenset("0123456789abcdef")
+
+
+def _index_problem(data: dict[str, Any], expected: int) -> str | None:
+    """What keeps a parsed record out of the index (positions, ids, hashes), or None."""
+    if data["position"] != expected:
+        return f"position {data['position']} where {expected} was expected"
+    if not isinstance(data["event"].get("id"), str):
+        return "the event has no id"
+    if len(data["hash"]) != 64 or not _HASH_CHARS.issuperset(data["hash"]):
+        return "the hash is not 64 hex digits"
+    return None
+
+
+def _is_torn_tail(tail: bytes) -> bool:
+    """True when ``tail`` is what a crash leaves after the last whole batch: whole
+    records of an unfinished batch, then the start of one; or the NUL bytes some file
+    systems leave. Anything else is not ours to cut (a file that is not a log)."""
+    *whole, last = tail.split(b"\n")
+    for line in whole:
+        if line.strip(b"\x00 \t\r") and _parse_line(line + b"\n") is None:
+            return False
+    rest = last.strip(b"\x00 \t\r")
+    return not rest or rest.startswith(_RECORD_START) or _RECORD_START.startswith(rest)
+
+
 class JsonlLog(EventLog):
     """A log in one JSON Lines file: fsynced appends, crash recovery, multi-process safe."""
 
@@ -167,6 +194,14 @@ class JsonlLog(EventLog):
                 offset += len(line)
                 if data.get("more", 0):
                     continue
+                for index, (_start, number, record, _raw) in enumerate(held):
+                    problem = _index_problem(record, len(self._offsets) + index + 1)
+                    if problem is not None:
+                        raise CorruptLogError(
+                            f"{problem} (run 'sitrep verify' to see what is wrong)",
+                            source=str(self.path),
+                            line=number,
+                        )
                 for start, number, record, _raw in held:
                     self._offsets.append(start)
                     self._ids[record["event"].get("id")] = record["position"]
@@ -187,6 +222,13 @@ class JsonlLog(EventLog):
         with open(self.path, "rb") as handle:
             handle.seek(self._size)
             torn = handle.read(size - self._size)
+        if not _is_torn_tail(torn):
+            raise CorruptLogError(
+                f"{len(torn)} bytes after line {self._lines} are not what an interrupted "
+                "write leaves; not cutting them (is this a log? run 'sitrep verify')",
+                source=str(self.path),
+                line=self._lines + 1,
+            )
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.name}.torn-{stamp}-{os.getpid()}")
         out = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
@@ -336,6 +378,9 @@ class JsonlLog(EventLog):
             held: list[StoredRow] = []
             for number, line in enumerate(handle, start=1):
                 if not line.endswith(b"\n"):
+                    if not _is_torn_tail(line):  # not a write in progress either
+                        yield from held
+                        yield StoredRow(number, "", "", b"", number, "not a log record")
                     return
                 data = _parse_line(line)
                 if data is None:
