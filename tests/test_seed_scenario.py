@@ -124,3 +124,10 @@ def test_each_update_block_reports_what_the_seed_adds(log: sr.EventLog) -> None:
     assert ("convoys", "split", "qalamoun-convoy") in newest
     first = {(c.projection, c.kind, c.key) for c in report.updates[-1].changes}
     assert ("convoys", "status", "qalamoun-convoy") in first
+
+
+def test_an_update_tells_each_new_event_once(log: sr.EventLog) -> None:
+    report = sr.build_report(log, as_of=UPDATES["2 September"], known_at=UPDATES["2 September"])
+    newest = report.updates[0]
+    told = [i for c in newest.changes for i in c.event_ids]
+    assert told.count("qal-304-strike-tank-technicals") == 1

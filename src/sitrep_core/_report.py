@@ -182,7 +182,7 @@ def _updates(
 ) -> tuple[Update, ...]:
     if since is not None:
         before = replay(log, chosen, as_of=since, known_at=since)
-        found = diff_snapshots(chosen, before, snapshot)
+        found = _once(diff_snapshots(chosen, before, snapshot))
         moment = _as_given(since) or ""
         return (Update(moment, f"Changes since {moment}", tuple(found)),)
     if max_updates <= 0:
@@ -195,11 +195,22 @@ def _updates(
     previous = replay(log, chosen, as_of=as_of, known_at=_end_of_minute(stamps[0]))
     for stamp in stamps[1:]:
         current = replay(log, chosen, as_of=as_of, known_at=_end_of_minute(stamp))
-        found = diff_snapshots(chosen, previous, current)
+        found = _once(diff_snapshots(chosen, previous, current))
         at = stamp + ":00Z" if len(stamp) == 16 else stamp
         found_updates.append(Update(at, _update_title(at), tuple(found)))
         previous = current
     return tuple(reversed(found_updates))
+
+
+def _once(found: list[Change]) -> list[Change]:
+    """Changes with each new event told once: a timeline line is dropped when another
+    projection already reports that event (a strike near a convoy, a statement)."""
+    told = {i for c in found if c.projection != "timeline" for i in c.event_ids}
+    return [
+        c
+        for c in found
+        if not (c.projection == "timeline" and c.kind == "event" and set(c.event_ids) <= told)
+    ]
 
 
 def _end_of_minute(stamp: str) -> str:
