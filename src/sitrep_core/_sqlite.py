@@ -175,6 +175,12 @@ class SqliteLog(EventLog):
                 host=str(self.path),
                 committed=False,
             )
+        if "full" in text or "disk I/O" in text:
+            return StoreUnavailableError(
+                f"{self.path}: the write failed ({text}); nothing was appended",
+                host=str(self.path),
+                committed=False,
+            )
         return CorruptLogError(f"the SQLite database failed: {text}", source=str(self.path))
 
     # -- schema ------------------------------------------------------------------
@@ -280,6 +286,8 @@ class SqliteLog(EventLog):
                 f"a row was refused ({exc}): was the log written without the writers' lock?",
                 source=str(self.path),
             ) from exc
+        except sqlite3.Error as exc:  # a full disk, an I/O error: rolled back by _locked
+            raise self._error(exc) from exc
         # committed (and fsynced, synchronous=FULL) when the lock is released
 
     def _page(self, columns: str, start: int, end: int, types: tuple[str, ...] | None) -> list[Any]:
