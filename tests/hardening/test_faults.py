@@ -389,8 +389,8 @@ def run_trial(folder: Path, trial: int, rng: random.Random) -> Counter[str]:
         for name, count in mine.items():
             assert count == sizes[int(name.rpartition("-b")[2])], f"trial {trial}: {name} partial"
         # every acknowledged batch is there; at most the one in flight is there unacknowledged
-        for name, size in acked[prefix].items():
-            assert mine.get(name) == size, f"trial {trial}: {name} acknowledged, not found"
+        for name, acked_size in acked[prefix].items():
+            assert mine.get(name) == acked_size, f"trial {trial}: {name} acknowledged, not found"
         assert len(acked[prefix]) <= len(mine) <= len(acked[prefix]) + 1
         counts["batches acknowledged"] += len(acked[prefix])
         counts["events acknowledged"] += sum(acked[prefix].values())
