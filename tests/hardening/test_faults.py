@@ -314,14 +314,27 @@ def start_writer(
     return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def wait_ready(child: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_ready(child: subprocess.Popen[bytes], timeout: float = 60) -> bytes:
+    """Wait for the writer's ``ready``; what it printed after it, already read.
+
+    The pipe is read unbuffered: ``communicate`` reads the descriptor itself, so what a
+    buffered ``readline`` took in beyond its line would be lost.
+    """
     assert child.stdout is not None
-    ready, _, _ = select.select([child.stdout], [], [], timeout)
-    line = child.stdout.readline() if ready else b""
-    if line != b"ready\n":
+    fd, got = child.stdout.fileno(), b""
+    deadline = time.monotonic() + timeout
+    while b"\n" not in got and (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([fd], [], [], left)
+        chunk = os.read(fd, 65536) if ready else b""
+        if not chunk:
+            break
+        got += chunk
+    first, _, rest = got.partition(b"\n")
+    if first != b"ready":
         child.kill()
         _, err = child.communicate(timeout=30)
-        raise AssertionError(f"writer did not start: {line!r} {err.decode()}")
+        raise AssertionError(f"writer did not start: {got!r} {err.decode()}")
+    return rest
 
 
 def run_trial(folder: Path, trial: int, rng: random.Random) -> Counter[str]:
@@ -335,9 +348,10 @@ def run_trial(folder: Path, trial: int, rng: random.Random) -> Counter[str]:
         start_writer(path, p, s, short) for p, s, short in zip(prefixes, seeds, shorts, strict=True)
     ]
     acked: dict[str, dict[str, int]] = {}
+    early: dict[int, bytes] = {}
     try:
         for child in children:
-            wait_ready(child)
+            early[child.pid] = wait_ready(child)
         time.sleep(rng.uniform(0.0, 0.25))
         for child in rng.sample(children, len(children)):
             child.send_signal(signal.SIGKILL)
@@ -348,7 +362,7 @@ def run_trial(folder: Path, trial: int, rng: random.Random) -> Counter[str]:
             out, err = child.communicate(timeout=30)
             assert child.returncode == -signal.SIGKILL, err.decode()
             acked[prefix] = {}
-            for line in out.splitlines(keepends=True):
+            for line in (early.get(child.pid, b"") + out).splitlines(keepends=True):
                 if line.startswith(b"ack ") and line.endswith(b"\n"):
                     _, acked_batch, size = line.split()
                     acked[prefix][acked_batch.decode()] = int(size)
