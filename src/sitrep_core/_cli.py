@@ -665,13 +665,27 @@ def render(
         click.echo(text, nl=not text.endswith("\n"))
         return
     path = Path(output)
+    if path.is_symlink():  # writing through it would change a file not named here
+        raise Failure(f"{output}: is a symbolic link; not writing through it (name its target)")
     partial = path.with_name(f".{path.name}.partial")
     try:
-        partial.write_text(text, encoding="utf-8")
+        _write_new(partial, text.encode("utf-8"))
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"wrote {output} ({renderer.format}, {len(text.encode())} bytes)")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a new file at ``path``, never through a symlink; one left over is replaced."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o666)
+    except FileExistsError:
+        path.unlink()  # a partial file a killed render left (or a link: unlink removes it)
+        fd = os.open(path, flags, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 @cli.command(name="changes")
