@@ -33,6 +33,7 @@ _converter = make_converter()
 def report_data(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, with its ``schema`` version."""
     data: dict[str, Any] = _converter.unstructure(report)
+    data["extra"] = {k: v for k, v in data["extra"].items() if k not in report.hidden}
     data["schema"] = REPORT_SCHEMA
     return data
 

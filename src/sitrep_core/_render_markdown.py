@@ -177,6 +177,8 @@ def render_markdown(report: Report) -> str:
         for update in report.updates:
             _update(doc, update)
     for name, view in report.extra.items():
+        if name in report.hidden:
+            continue
         title = escape(name.replace("-", " ").replace("_", " ").capitalize())
         doc.heading(2, title or escape(name) or "Other view")
         lines = list(_generic(view, 0))

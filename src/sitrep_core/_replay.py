@@ -9,13 +9,13 @@ span ends by it). Projections are written so the order of events with distinct
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 import attrs
 
-from ._checkpoints import Checkpoint, Checkpoints
+from ._checkpoints import Checkpoint, Checkpoints, LiveStates
 from ._codec import Codec
 from ._events import Event
 from ._log import GENESIS, EventLog
@@ -69,6 +69,9 @@ class Projection(ABC, Generic[S, V]):
     version: ClassVar[int] = 1
     follows_as_of: ClassVar[bool] = True
     """False for reference data that holds whatever the moment (actors, places)."""
+    section: ClassVar[bool] = True
+    """False when the view only feeds a renderer (an export), not a section a reader sees:
+    it then stays out of the Markdown, HTML and JSON reports but is in ``Report.extra``."""
 
     @abstractmethod
     def initial(self) -> S:
@@ -197,6 +200,46 @@ def replay(
     resumes from saved states and saves new ones once ``checkpoint_every`` events
     were read past them.
     """
+    return run_replay(
+        log,
+        projections,
+        as_of=as_of,
+        known_at=known_at,
+        checkpoints=checkpoints,
+        checkpoint_every=checkpoint_every,
+    ).snapshot
+
+
+@attrs.define
+class Run:
+    """What one replay did: its snapshot, and what a report may reuse of it."""
+
+    snapshot: Snapshot
+    chosen: list[Projection[Any, Any]]
+    states: dict[str, Any]
+    start: int
+    """The position the replay went on from (0: the start of the log)."""
+    first_recorded: datetime | None
+    """The earliest ``recorded`` time of the records read after ``start``."""
+    max_recorded: datetime | None
+    """The latest ``recorded`` time of every record up to the head (None: unknown)."""
+    captured: dict[int, Snapshot]
+    live: LiveStates | None
+    """The states kept in memory for the next replay, when the checkpoints keep them."""
+
+
+def run_replay(
+    log: EventLog,
+    projections: Sequence[Projection[Any, Any]] | None = None,
+    *,
+    as_of: Moment | None = None,
+    known_at: Moment | None = None,
+    checkpoints: Checkpoints | None = None,
+    checkpoint_every: int = 1000,
+    captures: Collection[int] = (),
+) -> Run:
+    """:func:`replay`, saying what it did; with ``captures``, the views are also taken
+    just after each of those positions (only where the replay reads them)."""
     chosen = _with_directory(projections)
     as_of_moment = None if as_of is None else moment_of(as_of)
     known_moment = None if known_at is None else moment_of(known_at)
@@ -206,8 +249,15 @@ def replay(
     starts: dict[str, int] = {}
     revisions = _Revisions()
     resumed_hash = GENESIS
-    if use_checkpoints:
+    max_recorded: datetime | None = None
+    live = checkpoints.take_live() if use_checkpoints and checkpoints is not None else None
+    if live is not None and _fits(live, log, chosen):
+        states.update(live.states)
+        starts.update(dict.fromkeys(live.states, live.position))
+        revisions, resumed_hash, max_recorded = live.revisions, live.hash, live.max_recorded
+    elif use_checkpoints:
         assert checkpoints is not None
+        live = None
         revisions, resumed_hash = _resume(log, chosen, checkpoints, states, starts)
     for projection in chosen:
         if projection.name not in states:
@@ -221,46 +271,98 @@ def replay(
             states[projection.name] = projection.initial()
             starts[projection.name] = 0
         start = 0
+    if start and live is None:
+        max_recorded = None  # a saved checkpoint does not say: unknown
+    known_recorded = start == 0 or live is not None
 
     position, head_hash = start, resumed_hash
-    timeless = [p for p in chosen if not p.follows_as_of]
+    first_recorded: datetime | None = None
+    applying = [(p.apply, states[p.name]) for p in chosen]
+    timeless = [(p.apply, states[p.name]) for p in chosen if not p.follows_as_of]
+    revoking = [(p.revoke, states[p.name]) for p in chosen]
+    captured: dict[int, Snapshot] = {}
     for record in log.read(start + 1):
         position, head_hash = record.position, record.hash
         event = record.event
-        if known_moment is not None and (event.recorded is None or event.recorded > known_moment):
+        recorded = event.recorded
+        if recorded is not None:
+            if first_recorded is None or recorded < first_recorded:
+                first_recorded = recorded
+            if known_recorded and (max_recorded is None or recorded > max_recorded):
+                max_recorded = recorded
+        if known_moment is not None and (recorded is None or recorded > known_moment):
             continue
-        for target, replaces in ((event.corrects, True), (event.retracts, False)):
-            if target is None:
-                continue
-            standing = revisions.standing(target)
-            if standing is not None:
-                for projection in chosen:
-                    projection.revoke(states[projection.name], standing)
-            if replaces:
-                revisions.correct(target, event.id)
-            else:
-                revisions.retract(target)
+        if event.corrects is not None or event.retracts is not None:
+            for target, replaces in ((event.corrects, True), (event.retracts, False)):
+                if target is None:
+                    continue
+                standing = revisions.standing(target)
+                if standing is not None:
+                    for revoke, state in revoking:
+                        revoke(state, standing)
+                if replaces:
+                    revisions.correct(target, event.id)
+                else:
+                    revisions.retract(target)
         if as_of_moment is None or happened_by(event) <= as_of_moment:
-            for projection in chosen:
-                projection.apply(states[projection.name], event, record.position)
+            for apply, state in applying:
+                apply(state, event, position)
         else:
-            for projection in timeless:
-                projection.apply(states[projection.name], event, record.position)
-
-    if use_checkpoints and position - start >= checkpoint_every:
-        assert checkpoints is not None
-        for projection in chosen:
-            checkpoints.save(
-                Checkpoint(
-                    projection.name,
-                    projection.version,
-                    position,
-                    head_hash,
-                    projection.dump(states[projection.name], log.codec),
-                    revisions.dump(),
-                )
+            for apply, state in timeless:
+                apply(state, event, position)
+        if position in captures:
+            captured[position] = _snapshot(
+                chosen, states, position, head_hash, as_of_moment, known_moment
             )
-    return _snapshot(chosen, states, position, head_hash, as_of_moment, known_moment)
+
+    kept = None
+    if use_checkpoints:
+        assert checkpoints is not None
+        kept = LiveStates(
+            position,
+            head_hash,
+            {p.name: p for p in chosen},
+            states,
+            revisions,
+            max_recorded if known_recorded else None,
+            log.codec,
+            live.cache if live is not None and live.position == start else {},
+        )
+        if not checkpoints.keep_live(kept):
+            kept = None
+            if position - start >= checkpoint_every:
+                for projection in chosen:
+                    checkpoints.save(
+                        Checkpoint(
+                            projection.name,
+                            projection.version,
+                            position,
+                            head_hash,
+                            projection.dump(states[projection.name], log.codec),
+                            revisions.dump(),
+                        )
+                    )
+    snapshot = _snapshot(chosen, states, position, head_hash, as_of_moment, known_moment)
+    return Run(
+        snapshot,
+        chosen,
+        states,
+        start,
+        first_recorded,
+        max_recorded if known_recorded else None,
+        captured,
+        kept,
+    )
+
+
+def _fits(live: LiveStates, log: EventLog, chosen: Sequence[Projection[Any, Any]]) -> bool:
+    """True when states left in memory are of these projections and of this log."""
+    if [(p.name, type(p), p.version) for p in chosen] != [
+        (p.name, type(p), p.version) for p in live.projections.values()
+    ]:
+        return False
+    record = next(log.read(live.position), None)
+    return record is not None and record.position == live.position and record.hash == live.hash
 
 
 def _resume(
@@ -280,8 +382,6 @@ def _resume(
         or cp.hash != first.hash
         for cp, p in zip(loaded, chosen, strict=True)
     ):
-        return _Revisions(), GENESIS
-    if first.position > log.head:
         return _Revisions(), GENESIS
     record = next(log.read(first.position), None)
     if record is None or record.position != first.position or record.hash != first.hash:

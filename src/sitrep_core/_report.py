@@ -60,7 +60,8 @@ class Report:
 
     ``updates`` are newest first; ``timeline`` holds at most the latest
     ``timeline_limit`` entries of ``timeline_total``. ``extra`` holds the views of
-    projections added by plugins, by name.
+    projections added by plugins, by name; those named in ``hidden`` are not
+    shown to readers.
     """
 
     SCHEMA: ClassVar[str] = REPORT_SCHEMA
@@ -83,6 +84,8 @@ class Report:
     actors: tuple[Actor, ...]
     places: tuple[Place, ...]
     extra: dict[str, Any] = attrs.field(factory=dict)
+    hidden: tuple[str, ...] = ()
+    """Names in ``extra`` that feed renderers only (exports); the others are sections."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -155,6 +158,7 @@ def build_report(
         actors=directory.actors,
         places=directory.places,
         extra={name: view for name, view in snapshot.views.items() if name not in BUILTIN_VIEWS},
+        hidden=tuple(p.name for p in chosen if p.name not in BUILTIN_VIEWS and not p.section),
     )
     return attrs.evolve(report, highlights=highlights(report))
 

@@ -494,6 +494,7 @@ class AcledProjection(EventSetProjection):
 
     name: ClassVar[str] = "acled"
     version: ClassVar[int] = 1
+    section: ClassVar[bool] = False  # an export, not a section of the report
 
     def keeps(self, event: Event) -> bool:
         return event.TYPE not in ("actor", "place", "retraction")
