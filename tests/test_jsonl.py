@@ -238,6 +238,77 @@ def test_readers_ignore_a_batch_in_flight(path: Path, tmp_path: Path) -> None:
     assert torn_files(path) == []
 
 
+def torn_batch(path: Path, tmp_path: Path, size: int = 200) -> None:
+    """Append the first ``size - 1`` lines of a batch of ``size``: a crashed writer's."""
+    lines = batch_lines(tmp_path, size, path)
+    with path.open("ab") as handle:
+        handle.write(b"".join(lines[:-1]))
+
+
+def test_a_reader_inside_a_torn_batch_reads_what_replaced_it(path: Path, tmp_path: Path) -> None:
+    fill(path, 3)
+    torn_batch(path, tmp_path)  # far longer than a read buffer
+    with open_log(path) as reader, open_log(path) as writer:
+        stream = reader.read()
+        assert [next(stream).event.id for _ in range(3)] == ["e0", "e1", "e2"]
+        # the reader has read into the torn batch when a writer sets it aside and appends
+        with pytest.warns(TornTailWarning):
+            writer.append(sample_event(n, id=f"new{n}") for n in range(150))
+        rest = [r.event.id for r in stream]
+    assert rest == [f"new{n}" for n in range(150)]
+
+
+class Interleaved:
+    """A file whose reader lets ``action`` run after its ``after``-th line."""
+
+    def __init__(self, handle: Any, after: int, action: Any) -> None:
+        self.handle, self.after, self.action, self.lines = handle, after, action, 0
+
+    def readline(self) -> bytes:
+        self.lines += 1
+        if self.lines == self.after:
+            self.action()
+        return self.handle.readline()
+
+    def __iter__(self) -> Any:
+        return iter(self.readline, b"")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.handle, name)
+
+    def __enter__(self) -> Interleaved:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+
+def test_head_inside_a_torn_batch_indexes_what_replaced_it(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sitrep_core._jsonl as jsonl
+
+    fill(path, 3)
+    torn_batch(path, tmp_path)
+    reader, writer = open_log(path), open_log(path)
+
+    def recover_and_append() -> None:
+        monkeypatch.undo()  # the writer reads the file as it is
+        with pytest.warns(TornTailWarning):
+            writer.append(sample_event(n, id=f"new{n}") for n in range(150))
+
+    def interleaved_open(*args: Any, **kwargs: Any) -> Interleaved:
+        return Interleaved(open(*args, **kwargs), 20, recover_and_append)
+
+    monkeypatch.setattr(jsonl, "open", interleaved_open, raising=False)
+    with reader, writer:
+        assert reader.head == 153
+        assert reader.get("new0").position == 4  # type: ignore[union-attr]
+        assert reader.get("x0") is None  # the torn batch's ids were never stored
+        assert [r.position for r in reader.read(150)] == [150, 151, 152, 153]
+        assert reader.verify().ok
+
+
 def test_head_and_read_after_another_process_appended(path: Path) -> None:
     fill(path, 3)
     with open_log(path) as log:

@@ -111,6 +111,21 @@ def _is_torn_tail(tail: bytes) -> bool:
     return not rest or rest.startswith(_RECORD_START) or _RECORD_START.startswith(rest)
 
 
+_REREADS = 3
+"""How often a reader starts again a batch whose records do not follow on."""
+
+
+def _follows(before: dict[str, Any], data: Any) -> bool:
+    """Whether ``data`` is the record after ``before``: the next position, linked to it."""
+    position = before.get("position")
+    return (
+        isinstance(data, dict)
+        and type(position) is int
+        and data.get("position") == position + 1
+        and data.get("prev") == before.get("hash")
+    )
+
+
 class JsonlLog(EventLog):
     """A log in one JSON Lines file: fsynced appends, crash recovery, multi-process safe."""
 
@@ -177,11 +192,20 @@ class JsonlLog(EventLog):
             handle.seek(self._size)
             offset, line_no = self._size, self._lines
             held: list[tuple[int, int, dict[str, Any], bytes]] = []
-            for line in handle:
+            rereads = 0
+            while line := handle.readline():
                 line_no += 1
                 if not line.endswith(b"\n"):
                     break
                 data = _parse_line(line)
+                if not recover and held and not _follows(held[-1][2], data) and rereads < _REREADS:
+                    # a crashed writer's batch, cut off by another writer's recovery and
+                    # written over while we read it: read again from where it began
+                    handle.seek(self._size)
+                    offset, line_no = self._size, self._lines
+                    held.clear()
+                    rereads += 1
+                    continue
                 if data is None:
                     if recover and self._only_garbage_after(handle):
                         break
@@ -209,6 +233,7 @@ class JsonlLog(EventLog):
                     self._lines = number
                 self._size = offset
                 held.clear()
+                rereads = 0
         if recover and size > self._size:
             self._set_aside(size)
 
@@ -343,7 +368,9 @@ class JsonlLog(EventLog):
                 while line_no < start - 1 and handle.readline():
                     line_no += 1
             held: list[tuple[int, dict[str, Any]]] = []
-            for line in handle:
+            offset = held_at = handle.tell()
+            rereads = 0
+            while line := handle.readline():
                 line_no += 1
                 if not line.endswith(b"\n"):
                     return  # a write in progress, or a torn tail not yet recovered
@@ -351,7 +378,21 @@ class JsonlLog(EventLog):
                     data = orjson.loads(line)
                     more = data.get("more", 0)
                 except (orjson.JSONDecodeError, AttributeError):
-                    raise CorruptLogError("not a log record", source=source, line=line_no) from None
+                    data = None
+                if held and not _follows(held[-1][1], data) and rereads < _REREADS:
+                    # a crashed writer's batch, cut off by a writer's recovery and written
+                    # over while we read it: read again from where it began (a batch that
+                    # is damaged reads the same again, and is left for verify to report)
+                    handle.seek(held_at)
+                    offset, line_no = held_at, held[0][0] - 1
+                    held.clear()
+                    rereads += 1
+                    continue
+                if data is None:
+                    raise CorruptLogError("not a log record", source=source, line=line_no)
+                if not held:
+                    held_at = offset
+                offset += len(line)
                 held.append((line_no, data))
                 if more:
                     continue
@@ -371,6 +412,7 @@ class JsonlLog(EventLog):
                             f"the event does not decode: {exc}", source=source, line=number
                         ) from None
                 held.clear()
+                rereads = 0
 
     def _rows(self) -> Iterator[StoredRow]:
         with open(self.path, "rb") as handle:
