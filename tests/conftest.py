@@ -110,10 +110,11 @@ class Targets:
         self._count += 1
         if self.backend == "memory":
             return "memory:"
+        stem = "log" if self._count == 1 else f"log{self._count}"
         if self.backend == "jsonl":
-            return str(self.directory / f"log{self._count}.jsonl")
+            return str(self.directory / f"{stem}.jsonl")
         if self.backend == "sqlite":
-            return str(self.directory / f"log{self._count}.sqlite")
+            return str(self.directory / f"{stem}.sqlite")
         import psycopg
 
         schema = f"sitrep_test_{uuid.uuid4().hex}"
