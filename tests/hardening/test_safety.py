@@ -100,7 +100,8 @@ def test_no_pickle_marshal_eval_exec_or_yaml_load_in_the_sources() -> None:
     files = list(python_files())
     assert len(files) > 20, files
     found = [f for path in files for f in findings(path.read_text("utf-8"), str(path))]
-    assert found == []
+    # the rule has no exceptions, generated code included: build functions from closures
+    assert found == [], "no pickle, marshal, eval, exec or yaml.load in src/ and plugins/"
 
 
 def test_the_templates_escape_everything() -> None:
