@@ -159,3 +159,14 @@ def test_one_of_lists_the_choices_in_its_error_and_keeps_them() -> None:
     assert str(caught.value) == (
         "field status: 'flying' is not a known convoy status; use one of: halted, moving"
     )
+
+
+def test_a_recorded_time_outside_utc_years_is_refused_at_construction() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    import sitrep_core as sr
+
+    early = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5)))
+    with pytest.raises(sr.ValidationError) as caught:
+        sr.Retraction(occurred="2017", retracts="x", recorded=early)
+    assert caught.value.field == "recorded"

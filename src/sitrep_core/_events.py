@@ -43,8 +43,8 @@ def _to_optional_fuzzy(value: FuzzyTime | str | None) -> FuzzyTime | None:
 
 
 def _to_recorded(value: datetime | str | None) -> datetime | None:
-    if value is None or (isinstance(value, datetime) and value.tzinfo is not None):
-        return value
+    if value is None:
+        return None
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
@@ -53,11 +53,17 @@ def _to_recorded(value: datetime | str | None) -> datetime | None:
                 f"{value!r} is not an ISO 8601 date-time such as 2017-08-30T16:50:00Z",
                 field="recorded",
             ) from None
-        if value.tzinfo is not None:
-            return value
-    if isinstance(value, datetime):
+    if not isinstance(value, datetime):
+        raise ValidationError(f"must be a date-time, not {value!r}", field="recorded")
+    if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    raise ValidationError(f"must be a date-time, not {value!r}", field="recorded")
+    try:
+        value.astimezone(UTC)  # stored in UTC: it must be a moment UTC can name
+    except OverflowError:
+        raise ValidationError(
+            f"{value.isoformat()} is outside the years 1-9999 in UTC", field="recorded"
+        ) from None
+    return value
 
 
 def _check_id(_instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
