@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
+from typing import Any
 
 import attrs
 
@@ -15,7 +16,7 @@ from ._events import (
     Strike,
 )
 from ._figures import PEOPLE, Figure, figure_claims, figure_label, make_figure
-from ._projections import EventSetProjection, Held, headline_of, latest_last
+from ._projections import IndexedProjection, Ordered, headline_of, latest_key
 from ._replay import Change, ViewContext
 from ._values import Count
 
@@ -95,7 +96,94 @@ def _minus(total: Count, taken: int) -> Count:
     )
 
 
-class ConvoysProjection(EventSetProjection):
+class _Convoy:
+    """What one convoy's view is made of, each part in order (latest last)."""
+
+    __slots__ = (
+        "aid",
+        "formations",
+        "mentions",
+        "moves",
+        "people",
+        "route",
+        "sources",
+        "split_from",
+        "splits",
+        "strikes",
+        "vehicle_moves",
+        "view",
+    )
+
+    def __init__(self) -> None:
+        self.formations: Ordered[None] = Ordered()
+        self.split_from: Ordered[None] = Ordered()
+        self.moves: Ordered[None] = Ordered()
+        self.route: Ordered[RoutePoint] = Ordered()
+        self.vehicle_moves: Ordered[None] = Ordered()
+        self.splits: Ordered[None] = Ordered()
+        self.strikes: Ordered[EventRef] = Ordered()
+        self.aid: Ordered[EventRef] = Ordered()
+        self.mentions: Ordered[None] = Ordered()
+        self.people: dict[str, dict[str, tuple[int, Event, Count]]] = {m: {} for m in PEOPLE}
+        self.sources: Counter[str] = Counter()
+        self.view: ConvoyView | None = None
+
+
+class _Convoys:
+    __slots__ = ("by_id", "names", "view")
+
+    def __init__(self) -> None:
+        self.by_id: dict[str, _Convoy] = {}
+        self.names: Any = None
+        self.view: tuple[ConvoyView, ...] | None = None
+
+
+def _parts(event: Event) -> list[tuple[str, str]]:
+    """(convoy, part) for every part of a convoy's view the event goes into."""
+    parts: list[tuple[str, str]] = []
+    if isinstance(event, ConvoyMove):
+        if event.new_convoy is None:
+            parts.append((event.convoy, "moves"))
+            if event.position or event.near:
+                parts.append((event.convoy, "route"))
+            if event.vehicles:
+                parts.append((event.convoy, "vehicle_moves"))
+        else:
+            parts.append((event.convoy, "splits"))
+            parts.append((event.new_convoy, "split_from"))
+            parts.append((event.new_convoy, "moves"))
+            if event.position or event.near:
+                parts.append((event.new_convoy, "route"))
+    elif isinstance(event, Evacuation) and event.convoy:
+        parts.append((event.convoy, "formations"))
+    elif isinstance(event, Strike) and event.convoy:
+        parts.append((event.convoy, "strikes"))
+    elif isinstance(event, AidDelivery) and event.convoy:
+        parts.append((event.convoy, "aid"))
+    return parts
+
+
+def _contributes(event: Event) -> list[str]:
+    """The convoys whose sources an event counts among (formations, moves, splits)."""
+    if isinstance(event, ConvoyMove):
+        return [event.convoy] if event.new_convoy is None else [event.convoy, event.new_convoy]
+    if isinstance(event, Evacuation) and event.convoy:
+        return [event.convoy]
+    return []
+
+
+def _mentions(event: Event) -> list[tuple[str, int]]:
+    """(convoy, slot) for the convoys an event names: ``convoy``, then ``new_convoy``."""
+    found = []
+    for slot, convoy in enumerate(
+        (getattr(event, "convoy", None), getattr(event, "new_convoy", None))
+    ):
+        if convoy:
+            found.append((convoy, slot))
+    return found
+
+
+class ConvoysProjection(IndexedProjection[tuple[ConvoyView, ...]]):
     """Per convoy: where from and to, status and position now, route, vehicles, people."""
 
     name = "convoys"
@@ -109,34 +197,78 @@ class ConvoysProjection(EventSetProjection):
             return event.convoy is not None
         return isinstance(event, ConvoyMove)
 
-    def view(self, state: Held, context: ViewContext) -> tuple[ConvoyView, ...]:
-        names: Directory = context.names
-        ordered = latest_last(state)
-        ids: list[str] = []
-        for _, event in ordered:
-            for convoy in (getattr(event, "convoy", None), getattr(event, "new_convoy", None)):
-                if convoy and convoy not in ids:
-                    ids.append(convoy)
-        return tuple(self._convoy(convoy, ordered, names) for convoy in ids)
+    def new_index(self) -> _Convoys:
+        return _Convoys()
 
-    def _convoy(
-        self, convoy: str, ordered: list[tuple[int, Event]], names: Directory
-    ) -> ConvoyView:
-        formations = [e for _, e in ordered if isinstance(e, Evacuation) and e.convoy == convoy]
-        split_from = [e for _, e in ordered if isinstance(e, ConvoyMove) and e.new_convoy == convoy]
-        moves = [
-            e
-            for _, e in ordered
-            if isinstance(e, ConvoyMove)
-            and ((e.convoy == convoy and e.new_convoy is None) or e.new_convoy == convoy)
-        ]
-        splits = [
-            e
-            for _, e in ordered
-            if isinstance(e, ConvoyMove) and e.convoy == convoy and e.new_convoy
-        ]
+    def _convoy_index(self, index: _Convoys, convoy: str) -> _Convoy:
+        found = index.by_id.get(convoy)
+        if found is None:
+            found = index.by_id[convoy] = _Convoy()
+        found.view = None
+        return found
+
+    def index_add(self, index: _Convoys, event: Event, position: int) -> None:
+        key = latest_key(event, position)
+        index.view = None
+        for convoy, part in _parts(event):
+            ordered: Ordered[Any] = getattr(self._convoy_index(index, convoy), part)
+            ordered.add(key, event)
+        for convoy, slot in _mentions(event):
+            self._convoy_index(index, convoy).mentions.add(key << 1 | slot, event)
+        for convoy in _contributes(event):
+            found = self._convoy_index(index, convoy)
+            for name in {s.name for s in event.sources}:
+                found.sources[name] += 1
+        for subject, measure, count in figure_claims(event):
+            if measure in PEOPLE and subject in index.by_id:
+                index.by_id[subject].people[measure][event.id] = (position, event, count)
+
+    def index_remove(self, index: _Convoys, event: Event, position: int) -> None:
+        key = latest_key(event, position)
+        if not any(c in index.by_id for c, _ in _mentions(event)):
+            return
+        index.view = None
+        for convoy, part in _parts(event):
+            getattr(self._convoy_index(index, convoy), part).remove(key)
+        for convoy in _contributes(event):
+            found = self._convoy_index(index, convoy)
+            for name in {s.name for s in event.sources}:
+                found.sources[name] -= 1
+                if not found.sources[name]:
+                    del found.sources[name]
+        for subject, measure, _ in figure_claims(event):
+            if measure in PEOPLE and subject in index.by_id:
+                index.by_id[subject].people[measure].pop(event.id, None)
+        for convoy, slot in _mentions(event):
+            found = self._convoy_index(index, convoy)
+            found.mentions.remove(key << 1 | slot)
+            if not found.mentions:
+                del index.by_id[convoy]
+
+    def index_view(self, index: _Convoys, context: ViewContext) -> tuple[ConvoyView, ...]:
+        names: Directory = context.names
+        if index.names is not names:
+            index.names = names
+            index.view = None
+            for found in index.by_id.values():
+                found.view = None
+        if index.view is None:
+            ordered = sorted(
+                index.by_id.items(), key=lambda item: item[1].mentions.first_key() or 0
+            )
+            for convoy, found in ordered:
+                if found.view is None:
+                    found.view = self._convoy(convoy, found, names)
+            index.view = tuple(found.view for _, found in ordered if found.view is not None)
+        return index.view
+
+    def _convoy(self, convoy: str, parts: _Convoy, names: Directory) -> ConvoyView:
+        formations = parts.formations.events()
+        split_from = parts.split_from.events()
+        moves = parts.moves.events()
         formation = formations[0] if formations else None
-        parent = split_from[0].convoy if split_from else None
+        assert formation is None or isinstance(formation, Evacuation)
+        parent = split_from[0].convoy if split_from else None  # type: ignore[attr-defined]
         group = origin = destination = None
         if formation is not None:
             group = names.actor_name(formation.group)
@@ -149,6 +281,19 @@ class ConvoysProjection(EventSetProjection):
             if split_from
             else None
         )
+
+        def route_point(move: Event, _key: int) -> RoutePoint:
+            assert isinstance(move, ConvoyMove)
+            point = names.coordinates(move.near)
+            return RoutePoint(
+                move.occurred.text,
+                move.position,
+                tuple(move.near),
+                point[0] if point else None,
+                point[1] if point else None,
+                move.status,
+                move.id,
+            )
 
         status = status_since = position = position_since = heading = toward = None
         lat = lon = None
@@ -168,48 +313,46 @@ class ConvoysProjection(EventSetProjection):
             )
             lat, lon = point if point else (None, None)
             position, position_since = origin, formation.occurred.text
-        for move in moves:
+        points = parts.route.items(route_point, names)
+        route.extend(points)
+        # what holds now comes from the latest move that says it
+        for move in reversed(moves):
+            assert isinstance(move, ConvoyMove)
             if move.status:
                 status, status_since = move.status, move.occurred.text
-            if move.position or move.near:
-                position = move.position or ", ".join(names.place_name(n) for n in move.near)
-                position_since = move.occurred.text
-                point = names.coordinates(move.near)
-                if point:
-                    lat, lon = point
-                route.append(
-                    RoutePoint(
-                        move.occurred.text,
-                        move.position,
-                        tuple(move.near),
-                        point[0] if point else None,
-                        point[1] if point else None,
-                        move.status,
-                        move.id,
-                    )
-                )
-            heading = move.heading
-            toward = names.place_name(move.toward) if move.toward else None
+                break
+        located = parts.route.events()
+        if located:
+            last = located[-1]
+            assert isinstance(last, ConvoyMove)
+            position = last.position or ", ".join(names.place_name(n) for n in last.near)
+            position_since = last.occurred.text
+            for point_ in reversed(points):
+                if point_.lat is not None and point_.lon is not None:
+                    lat, lon = point_.lat, point_.lon
+                    break
+        if moves:
+            last_move = moves[-1]
+            assert isinstance(last_move, ConvoyMove)
+            heading = last_move.heading
+            toward = names.place_name(last_move.toward) if last_move.toward else None
 
-        vehicles = self._vehicles(formation, split_from, moves, splits, names)
-        people_claims: dict[str, list[tuple[int, Event, Count]]] = defaultdict(list)
-        for position_, event in ordered:
-            for subject, measure, count in figure_claims(event):
-                if subject == convoy and measure in PEOPLE:
-                    people_claims[measure].append((position_, event, count))
+        splits = parts.splits.events()
+        vehicles = self._vehicles(
+            formation,
+            split_from,  # type: ignore[arg-type]
+            parts.vehicle_moves.events(),  # type: ignore[arg-type]
+            splits,  # type: ignore[arg-type]
+            names,
+        )
         people = tuple(
-            make_figure(convoy, m, figure_label(convoy, m), people_claims[m])
+            make_figure(convoy, m, figure_label(convoy, m), list(parts.people[m].values()))
             for m in PEOPLE
-            if people_claims[m]
+            if parts.people[m]
         )
-        strikes = tuple(
-            _ref(e, names) for _, e in ordered if isinstance(e, Strike) and e.convoy == convoy
-        )
-        aid = tuple(
-            _ref(e, names) for _, e in ordered if isinstance(e, AidDelivery) and e.convoy == convoy
-        )
-        contributing = [*formations, *moves, *splits]
-        sources = tuple(sorted({s.name for e in contributing for s in e.sources}))
+        strikes = tuple(parts.strikes.items(lambda e, _k: _ref(e, names), names))
+        aid = tuple(parts.aid.items(lambda e, _k: _ref(e, names), names))
+        sources = tuple(sorted(parts.sources))
         return ConvoyView(
             convoy,
             group,
@@ -230,7 +373,7 @@ class ConvoysProjection(EventSetProjection):
             strikes,
             aid,
             parent,
-            tuple(dict.fromkeys(e.new_convoy for e in splits if e.new_convoy)),
+            tuple(dict.fromkeys(e.new_convoy for e in splits if e.new_convoy)),  # type: ignore[attr-defined]
             sources,
         )
 
@@ -277,6 +420,8 @@ class ConvoysProjection(EventSetProjection):
         found: list[Change] = []
         for convoy in after:
             prior = old.get(convoy.id)
+            if prior is convoy:
+                continue
             if prior is None:
                 route = f"{convoy.origin or '?'} -> {convoy.destination or '?'}"
                 what = f"split from {convoy.parent}" if convoy.parent else f"formed, {route}"

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import attrs
 
 from ._events import (
     ActorDefined,
+    Event,
     PlaceDefined,
 )
-from ._projections import EventSetProjection, Held
+from ._projections import Held, Indexed, IndexedProjection
 from ._replay import ViewContext
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2013": "-", "\u2014": "-"})
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_name(name: str) -> str:
     """How names are compared: case, apostrophes, dots and spacing do not matter."""
     return re.sub(r"\s+", " ", name.translate(_FOLD).replace(".", "")).strip().casefold()
@@ -56,6 +59,7 @@ class Directory:
     places: tuple[Place, ...] = ()
     _actor_index: dict[str, Actor] = attrs.field(init=False, repr=False, eq=False)
     _place_index: dict[str, Place] = attrs.field(init=False, repr=False, eq=False)
+    _displayed: dict[str, str] = attrs.field(init=False, repr=False, eq=False, factory=dict)
 
     def __attrs_post_init__(self) -> None:
         for attribute, items in (("_actor_index", self.actors), ("_place_index", self.places)):
@@ -83,8 +87,13 @@ class Directory:
 
     def display(self, name: str) -> str:
         """The display name of an actor or a place named by key or alias; else as given."""
-        found = self.actor(name) or self.place(name)
-        return found.name if found else name
+        shown = self._displayed.get(name)
+        if shown is None:
+            found = self.actor(name) or self.place(name)
+            shown = found.name if found else name
+            if len(self._displayed) < 1 << 16:  # headlines ask for the same few names
+                self._displayed[name] = shown
+        return shown
 
     def speaker_actor(self, speaker: str) -> Actor | None:
         """The actor a speaker stands for: a person's ``speaks_for``, or the actor itself."""
@@ -105,7 +114,7 @@ class Directory:
         )
 
 
-class DirectoryProjection(EventSetProjection):
+class DirectoryProjection(IndexedProjection[Directory]):
     """Reference data: who and where, with every alias (not filtered by ``as_of``)."""
 
     name = "directory"
@@ -113,31 +122,57 @@ class DirectoryProjection(EventSetProjection):
     follows_as_of = False
     types = frozenset({"actor", "place"})
 
-    def view(self, state: Held, context: ViewContext) -> Directory:
-        actors: dict[str, Actor] = {}
-        places: dict[str, Place] = {}
-        for _, event in sorted(state.values(), key=lambda item: item[0]):
-            if isinstance(event, ActorDefined):
-                actors[event.key] = Actor(
-                    event.key,
-                    event.name,
-                    event.aliases,
-                    event.kind,
-                    event.role,
-                    event.speaks_for,
-                    event.affiliated_with,
-                    event.country,
-                )
-            elif isinstance(event, PlaceDefined):
-                places[event.key] = Place(
-                    event.key,
-                    event.name,
-                    event.aliases,
-                    event.kind,
-                    event.lat,
-                    event.lon,
-                    event.country,
-                    event.admin1,
-                    event.admin2,
-                )
-        return Directory(tuple(actors.values()), tuple(places.values()))
+    # The index is the view itself, made again after any change: reference data is
+    # small, and a view that stays the same object tells the other projections that
+    # the names they resolved with still hold.
+
+    def new_index(self) -> list[Directory | None]:
+        return [None]
+
+    def index_add(self, index: list[Directory | None], event: Event, position: int) -> None:
+        index[0] = None
+
+    def index_remove(self, index: list[Directory | None], event: Event, position: int) -> None:
+        index[0] = None
+
+    def view(self, state: Indexed, context: ViewContext) -> Directory:
+        if state.index is None:
+            state.index = self.new_index()
+        if state.index[0] is None:
+            state.index[0] = directory_of(state.held)
+        found: Directory = state.index[0]
+        return found
+
+    def index_view(self, index: list[Directory | None], context: ViewContext) -> Directory:
+        raise NotImplementedError("the directory is viewed from its whole state")
+
+
+def directory_of(state: Held) -> Directory:
+    """The directory of the reference-data events ``state`` holds, later ones winning."""
+    actors: dict[str, Actor] = {}
+    places: dict[str, Place] = {}
+    for _, event in sorted(state.values(), key=lambda item: item[0]):
+        if isinstance(event, ActorDefined):
+            actors[event.key] = Actor(
+                event.key,
+                event.name,
+                event.aliases,
+                event.kind,
+                event.role,
+                event.speaks_for,
+                event.affiliated_with,
+                event.country,
+            )
+        elif isinstance(event, PlaceDefined):
+            places[event.key] = Place(
+                event.key,
+                event.name,
+                event.aliases,
+                event.kind,
+                event.lat,
+                event.lon,
+                event.country,
+                event.admin1,
+                event.admin2,
+            )
+    return Directory(tuple(actors.values()), tuple(places.values()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -14,7 +15,7 @@ from ._events import (
     Event,
     Strike,
 )
-from ._projections import EventSetProjection, Held, recorded_iso
+from ._projections import Held, IndexedProjection, changed_span, recorded_iso
 from ._replay import Change, ViewContext
 from ._values import Count
 
@@ -121,7 +122,25 @@ def collect_figures(state: Held) -> list[Figure]:
     return figures
 
 
-class FiguresProjection(EventSetProjection):
+def _figure_order(key: tuple[str, str]) -> tuple[str, int, str]:
+    subject, measure = key
+    return (subject, _MEASURE_ORDER.get(measure, 9), measure)
+
+
+class _Figures:
+    """Claims by figure; figures in view order, each made again when its claims change."""
+
+    __slots__ = ("claims", "dirty", "figures", "order", "view")
+
+    def __init__(self) -> None:
+        self.claims: dict[tuple[str, str], dict[str, tuple[int, Event, Count]]] = {}
+        self.dirty: set[tuple[str, str]] = set()
+        self.order: list[tuple[str, int, str]] = []
+        self.figures: list[Figure | None] = []
+        self.view: tuple[Figure, ...] | None = None
+
+
+class FiguresProjection(IndexedProjection[tuple[Figure, ...]]):
     """Key figures with their qualifiers and every source's claim side by side."""
 
     name = "figures"
@@ -129,12 +148,66 @@ class FiguresProjection(EventSetProjection):
     types = frozenset({"evacuation", "convoy-move", "strike"})
 
     def keeps(self, event: Event) -> bool:
+        if isinstance(event, Evacuation):
+            return bool(
+                event.fighters is not None
+                or event.civilians is not None
+                or event.wounded is not None
+                or event.vehicles
+            )
+        if isinstance(event, ConvoyMove):
+            return event.new_convoy is None and (
+                event.fighters is not None
+                or event.civilians is not None
+                or event.wounded is not None
+            )
+        if isinstance(event, Strike):
+            return event.killed is not None or event.wounded is not None
         return any(True for _ in figure_claims(event))
 
-    def view(self, state: Held, context: ViewContext) -> tuple[Figure, ...]:
-        return tuple(collect_figures(state))
+    def new_index(self) -> _Figures:
+        return _Figures()
+
+    def index_add(self, index: _Figures, event: Event, position: int) -> None:
+        for subject, measure, count in figure_claims(event):
+            claims = index.claims.get((subject, measure))
+            if claims is None:
+                claims = index.claims[(subject, measure)] = {}
+                at = bisect_left(index.order, _figure_order((subject, measure)))
+                index.order.insert(at, _figure_order((subject, measure)))
+                index.figures.insert(at, None)
+            claims[event.id] = (position, event, count)
+            index.dirty.add((subject, measure))
+            index.view = None
+
+    def index_remove(self, index: _Figures, event: Event, position: int) -> None:
+        for subject, measure, _ in figure_claims(event):
+            claims = index.claims.get((subject, measure))
+            if claims is None or claims.pop(event.id, None) is None:
+                continue
+            index.dirty.add((subject, measure))
+            index.view = None
+            if not claims:
+                del index.claims[(subject, measure)]
+                at = bisect_left(index.order, _figure_order((subject, measure)))
+                del index.order[at], index.figures[at]
+
+    def index_view(self, index: _Figures, context: ViewContext) -> tuple[Figure, ...]:
+        if index.view is None:
+            for key in index.dirty:
+                claims = index.claims.get(key)
+                if claims is not None:
+                    at = bisect_left(index.order, _figure_order(key))
+                    index.figures[at] = make_figure(
+                        key[0], key[1], figure_label(*key), list(claims.values())
+                    )
+            index.dirty = set()
+            index.view = tuple(f for f in index.figures if f is not None)
+        return index.view
 
     def diff(self, before: tuple[Figure, ...], after: tuple[Figure, ...]) -> list[Change]:
+        start, stop_before, stop_after = changed_span(before, after)
+        before, after = before[start:stop_before], after[start:stop_after]
         old = {f.key: f for f in before}
         found: list[Change] = []
         for figure in after:
