@@ -72,6 +72,8 @@ class LiveStates:
     """The latest ``recorded`` time of any record read so far."""
     codec: Any
     cache: dict[Any, Any] = attrs.field(factory=dict)
+    pending: Any = None
+    """The replay's snapshot, whose views are made from these states when first read."""
 
     def checkpoint(self, name: str) -> Checkpoint | None:
         """The checkpoint of one projection, as :meth:`Checkpoints.load` gives it."""

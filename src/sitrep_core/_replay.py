@@ -8,8 +8,10 @@ span ends by it). Projections are written so the order of events with distinct
 
 from __future__ import annotations
 
+import gc
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -18,7 +20,7 @@ import attrs
 from ._checkpoints import Checkpoint, Checkpoints, LiveStates
 from ._codec import Codec
 from ._events import Event
-from ._log import GENESIS, EventLog
+from ._log import GENESIS, EventLog, Record
 from ._time import FuzzyTime, moment_of
 
 S = TypeVar("S")
@@ -102,18 +104,59 @@ class Projection(ABC, Generic[S, V]):
         """The state back from :meth:`dump`'s data."""
 
 
-@attrs.frozen
 class Snapshot:
-    """Every projection's view at one moment, and the log position it reflects."""
+    """Every projection's view at one moment, and the log position it reflects.
 
-    position: int
-    head_hash: str
-    as_of: datetime | None
-    known_at: datetime | None
-    views: dict[str, Any]
+    A replay's views are made when first read, from the projections' states: the
+    replay itself only folds the log into them.
+    """
+
+    __slots__ = ("_make", "_views", "as_of", "head_hash", "known_at", "position")
+
+    def __init__(
+        self,
+        position: int,
+        head_hash: str,
+        as_of: datetime | None,
+        known_at: datetime | None,
+        views: dict[str, Any] | Callable[[], dict[str, Any]],
+    ) -> None:
+        self.position = position
+        self.head_hash = head_hash
+        self.as_of = as_of
+        self.known_at = known_at
+        self._views: dict[str, Any] | None = views if isinstance(views, dict) else None
+        self._make = None if isinstance(views, dict) else views
+
+    @property
+    def views(self) -> dict[str, Any]:
+        """Every projection's view, by name."""
+        if self._views is None:
+            assert self._make is not None
+            self._views, self._make = self._make(), None
+        return self._views
 
     def __getitem__(self, name: str) -> Any:
         return self.views[name]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Snapshot):
+            return NotImplemented
+        return (self.position, self.head_hash, self.as_of, self.known_at, self.views) == (
+            other.position,
+            other.head_hash,
+            other.as_of,
+            other.known_at,
+            other.views,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Snapshot(position={self.position!r}, head_hash={self.head_hash!r}, "
+            f"as_of={self.as_of!r}, known_at={self.known_at!r}, views={self.views!r})"
+        )
 
 
 class _Revisions:
@@ -251,6 +294,8 @@ def run_replay(
     resumed_hash = GENESIS
     max_recorded: datetime | None = None
     live = checkpoints.take_live() if use_checkpoints and checkpoints is not None else None
+    if live is not None and live.pending is not None:
+        _made(live.pending)  # its views come from these states: make them before they change
     if live is not None and _fits(live, log, chosen):
         states.update(live.states)
         starts.update(dict.fromkeys(live.states, live.position))
@@ -277,43 +322,25 @@ def run_replay(
 
     position, head_hash = start, resumed_hash
     first_recorded: datetime | None = None
-    applying = [(p.apply, states[p.name]) for p in chosen]
-    timeless = [(p.apply, states[p.name]) for p in chosen if not p.follows_as_of]
     revoking = [(p.revoke, states[p.name]) for p in chosen]
+    routes = _Routes(chosen, states)
     captured: dict[int, Snapshot] = {}
-    for record in log.read(start + 1):
-        position, head_hash = record.position, record.hash
-        event = record.event
-        recorded = event.recorded
-        if recorded is not None:
-            if first_recorded is None or recorded < first_recorded:
-                first_recorded = recorded
-            if known_recorded and (max_recorded is None or recorded > max_recorded):
-                max_recorded = recorded
-        if known_moment is not None and (recorded is None or recorded > known_moment):
-            continue
-        if event.corrects is not None or event.retracts is not None:
-            for target, replaces in ((event.corrects, True), (event.retracts, False)):
-                if target is None:
-                    continue
-                standing = revisions.standing(target)
-                if standing is not None:
-                    for revoke, state in revoking:
-                        revoke(state, standing)
-                if replaces:
-                    revisions.correct(target, event.id)
-                else:
-                    revisions.retract(target)
-        if as_of_moment is None or happened_by(event) <= as_of_moment:
-            for apply, state in applying:
-                apply(state, event, position)
-        else:
-            for apply, state in timeless:
-                apply(state, event, position)
-        if position in captures:
-            captured[position] = _snapshot(
-                chosen, states, position, head_hash, as_of_moment, known_moment
-            )
+    with _collector_off():
+        position, head_hash, first_recorded, max_recorded = _fold(
+            log.read(start + 1),
+            routes,
+            revoking,
+            revisions,
+            as_of_moment,
+            known_moment,
+            captures,
+            captured,
+            (position, head_hash, max_recorded if known_recorded else None),
+            lambda at, digest: _made(
+                _snapshot(chosen, states, at, digest, as_of_moment, known_moment)
+            ),
+        )
+    snapshot = _snapshot(chosen, states, position, head_hash, as_of_moment, known_moment)
 
     kept = None
     if use_checkpoints:
@@ -327,6 +354,7 @@ def run_replay(
             max_recorded if known_recorded else None,
             log.codec,
             live.cache if live is not None and live.position == start else {},
+            snapshot,
         )
         if not checkpoints.keep_live(kept):
             kept = None
@@ -342,7 +370,6 @@ def run_replay(
                             revisions.dump(),
                         )
                     )
-    snapshot = _snapshot(chosen, states, position, head_hash, as_of_moment, known_moment)
     return Run(
         snapshot,
         chosen,
@@ -353,6 +380,77 @@ def run_replay(
         captured,
         kept,
     )
+
+
+class _Routes:
+    """Which projections each event type goes to. A built-in projection says the types
+    it keeps (``types``), so events of others never reach it; any other projection
+    sees every event."""
+
+    def __init__(self, chosen: Sequence[Projection[Any, Any]], states: dict[str, Any]) -> None:
+        self._chosen = [(p, states[p.name]) for p in chosen]
+        self._by_type: dict[tuple[str, bool], list[tuple[Any, Any]]] = {}
+
+    def __call__(self, tag: str, happened: bool) -> list[tuple[Any, Any]]:
+        found = self._by_type.get((tag, happened))
+        if found is None:
+            found = self._by_type[(tag, happened)] = [
+                (p.apply, state)
+                for p, state in self._chosen
+                if (happened or not p.follows_as_of)
+                and (
+                    not getattr(p, "routes_by_type", False)
+                    or p.types is None  # type: ignore[attr-defined]
+                    or tag in p.types  # type: ignore[attr-defined]
+                )
+            ]
+        return found
+
+
+def _fold(
+    records: Iterable[Record],
+    routes: _Routes,
+    revoking: list[tuple[Any, Any]],
+    revisions: _Revisions,
+    as_of: datetime | None,
+    known_at: datetime | None,
+    captures: Collection[int],
+    captured: dict[int, Snapshot],
+    at: tuple[int, str, datetime | None],
+    snapshot: Any,
+) -> tuple[int, str, datetime | None, datetime | None]:
+    """Apply records in order; (position, hash, earliest and latest recorded time)."""
+    position, head_hash, max_recorded = at
+    track_max = position == 0 or max_recorded is not None
+    first_recorded: datetime | None = None
+    for record in records:
+        position, head_hash = record.position, record.hash
+        event = record.event
+        recorded = event.recorded
+        if recorded is not None:
+            if first_recorded is None or recorded < first_recorded:
+                first_recorded = recorded
+            if track_max and (max_recorded is None or recorded > max_recorded):
+                max_recorded = recorded
+        if known_at is not None and (recorded is None or recorded > known_at):
+            continue
+        if event.corrects is not None or event.retracts is not None:
+            for target, replaces in ((event.corrects, True), (event.retracts, False)):
+                if target is None:
+                    continue
+                standing = revisions.standing(target)
+                if standing is not None:
+                    for revoke, state in revoking:
+                        revoke(state, standing)
+                if replaces:
+                    revisions.correct(target, event.id)
+                else:
+                    revisions.retract(target)
+        for apply, state in routes(event.TYPE, as_of is None or happened_by(event) <= as_of):
+            apply(state, event, position)
+        if position in captures:
+            captured[position] = snapshot(position, head_hash)
+    return position, head_hash, first_recorded, max_recorded
 
 
 def _fits(live: LiveStates, log: EventLog, chosen: Sequence[Projection[Any, Any]]) -> bool:
@@ -409,14 +507,40 @@ def _snapshot(
         if chosen[0].name == "directory"
         else next(p for p in chosen if p.name == "directory")
     )
-    names = directory.view(states["directory"], ViewContext(None, as_of, known_at))
-    context = ViewContext(names, as_of, known_at)
-    views: dict[str, Any] = {}
-    for projection in chosen:
-        views[projection.name] = (
-            names if projection is directory else projection.view(states[projection.name], context)
-        )
+
+    def views() -> dict[str, Any]:
+        with _collector_off():
+            names = directory.view(states["directory"], ViewContext(None, as_of, known_at))
+            context = ViewContext(names, as_of, known_at)
+            made: dict[str, Any] = {}
+            for projection in chosen:
+                made[projection.name] = (
+                    names
+                    if projection is directory
+                    else projection.view(states[projection.name], context)
+                )
+            return made
+
     return Snapshot(position, head_hash, as_of, known_at, views)
+
+
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """The cyclic garbage collector off for a while: a replay and its views allocate many
+    objects that live on (the states), which the collector would walk over and over."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _made(snapshot: Snapshot) -> Snapshot:
+    """The snapshot, its views made now."""
+    _ = snapshot.views
+    return snapshot
 
 
 def changes(
