@@ -22,6 +22,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from ._errors import ValidationError
 from ._events import BUILTIN_EVENT_TYPES, Event
 from ._time import FuzzyTime
+from ._time import _parse as parse_time
 from ._values import Count, Qualifier, Reliability
 
 MAX_LINE_BYTES = 1 << 20
@@ -177,18 +178,34 @@ class _ValueCache:
         if type_ is datetime:
             return self.moment
         if type_ is FuzzyTime:
-            return FuzzyTime.parse
+            return parse_time
         if type_ is Count:
             return self.count
         if origin is tuple and typing.get_args(type_) == (str, ...):
             return tuple
         if _is_array(type_) and attrs.has(typing.get_args(type_)[0]):
-            item = typing.get_args(type_)[0]
-            return lambda value: tuple(self.value(v, item) for v in value)
+            return self._values_of(typing.get_args(type_)[0])
         if _is_object(type_) and typing.get_args(type_)[1] is Count:
             count = self.count
             return lambda value: {k: count(v) for k, v in value.items()}
         return lambda value: self.converter.structure(value, type_)
+
+    def _values_of(self, cls: type) -> Callable[[Any], tuple[Any, ...]]:
+        objects, structure = self._objects, self.converter.structure
+
+        def values(data: list[dict[str, Any]]) -> tuple[Any, ...]:
+            found = []
+            for item in data:
+                key = (cls, tuple(item.items()))
+                value = objects.get(key)
+                if value is None:
+                    if len(objects) >= _CACHE_LIMIT:
+                        objects.clear()
+                    value = objects[key] = structure(item, cls)
+                found.append(value)
+            return tuple(found)
+
+        return values
 
     def moment(self, value: str) -> datetime:
         found = self._moments.get(value)
