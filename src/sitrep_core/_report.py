@@ -22,14 +22,24 @@ from ._replay import (
     Change,
     Moment,
     Projection,
-    Snapshot,
+    Run,
+    ViewContext,
     _with_directory,
     diff_snapshots,
     replay,
+    run_replay,
 )
 from ._stances import StanceView
-from ._time import FuzzyTime
-from ._timeline import SourceView, TimelineEntry
+from ._time import FuzzyTime, moment_of
+from ._timeline import (
+    SourceView,
+    TimelineEntry,
+    TimelineFacts,
+    TimelineProjection,
+    span_end,
+    span_start,
+)
+from ._updates import dated_changes
 
 REPORT_SCHEMA = "sitrep-report/1"
 
@@ -133,19 +143,21 @@ def build_report(
     (the latest ``max_updates`` of them).
     """
     chosen = _with_directory(projections)
-    snapshot = replay(log, chosen, as_of=as_of, known_at=known_at, checkpoints=checkpoints)
+    run = run_replay(log, chosen, as_of=as_of, known_at=known_at, checkpoints=checkpoints)
+    snapshot = run.snapshot
     timeline: tuple[TimelineEntry, ...] = (
         snapshot["timeline"] if "timeline" in snapshot.views else ()
     )
-    updates = _updates(log, chosen, snapshot, as_of, known_at, since, timeline, max_updates)
+    facts = _timeline_facts(run, timeline)
+    updates = _updates(log, run, as_of, known_at, since, facts, max_updates)
     directory: Directory = snapshot["directory"]
     report = Report(
         title=title,
         as_of=_as_given(as_of),
         known_at=_as_given(known_at),
         since=_as_given(since),
-        period_start=min((_start(e.occurred) for e in timeline), default=None),
-        period_end=max((_end(e.occurred) for e in timeline), default=None),
+        period_start=facts.period_start,
+        period_end=facts.period_end,
         log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
         highlights=(),
         figures=snapshot.views.get("figures", ()),
@@ -163,46 +175,55 @@ def build_report(
     return attrs.evolve(report, highlights=highlights(report))
 
 
-def _start(occurred: str) -> str:
-    """The known start of a date as written (an open start falls back to the end)."""
-    first, _, last = occurred.partition("/")
-    return (last if first in ("", "..") else first).rstrip("~?%")
-
-
-def _end(occurred: str) -> str:
-    first, _, last = occurred.partition("/")
-    return (first if last in ("", "..") else last).rstrip("~?%")
+def _timeline_facts(run: Run, timeline: tuple[TimelineEntry, ...]) -> TimelineFacts:
+    """The timeline's recorded minutes and period: kept by the built-in timeline as it
+    goes; worked out from the entries for any other."""
+    projection = next((p for p in run.chosen if p.name == "timeline"), None)
+    if isinstance(projection, TimelineProjection):
+        names = run.snapshot["directory"]
+        context = ViewContext(names, run.snapshot.as_of, run.snapshot.known_at)
+        return projection.facts(run.states["timeline"], context)
+    return TimelineFacts(
+        tuple(sorted({_minute(e.recorded) for e in timeline if e.recorded})),
+        min((span_start(e.occurred) for e in timeline), default=None),
+        max((span_end(e.occurred) for e in timeline), default=None),
+    )
 
 
 def _updates(
     log: EventLog,
-    chosen: list[Projection[Any, Any]],
-    snapshot: Snapshot,
+    run: Run,
     as_of: Moment | None,
     known_at: Moment | None,
     since: Moment | None,
-    timeline: tuple[TimelineEntry, ...],
+    facts: TimelineFacts,
     max_updates: int,
 ) -> tuple[Update, ...]:
+    chosen = run.chosen
     if since is not None:
         before = replay(log, chosen, as_of=since, known_at=since)
-        found = _once(diff_snapshots(chosen, before, snapshot))
+        found = _once(diff_snapshots(chosen, before, run.snapshot))
         moment = _as_given(since) or ""
         return (Update(moment, f"Changes since {moment}", tuple(found)),)
     if max_updates <= 0:
         return ()
-    stamps = sorted({_minute(e.recorded) for e in timeline if e.recorded})
+    stamps = facts.recorded_minutes
     if len(stamps) < 2:
         return ()
     stamps = stamps[-(max_updates + 1) :]
+    moments = [moment_of(_end_of_minute(stamp)) for stamp in stamps]
+    dated = dated_changes(
+        log,
+        run,
+        None if as_of is None else moment_of(as_of),
+        None if known_at is None else moment_of(known_at),
+        moments,
+        _once,
+    )
     found_updates: list[Update] = []
-    previous = replay(log, chosen, as_of=as_of, known_at=_end_of_minute(stamps[0]))
-    for stamp in stamps[1:]:
-        current = replay(log, chosen, as_of=as_of, known_at=_end_of_minute(stamp))
-        found = _once(diff_snapshots(chosen, previous, current))
+    for stamp, found in zip(stamps[1:], dated, strict=True):
         at = stamp + ":00Z" if len(stamp) == 16 else stamp
         found_updates.append(Update(at, _update_title(at), tuple(found)))
-        previous = current
     return tuple(reversed(found_updates))
 
 
