@@ -82,6 +82,12 @@ class ConvoyView:
     parent: str | None
     children: tuple[str, ...]
     sources: tuple[str, ...]
+    route_omitted: int = 0
+    """Earlier route points a report leaves out (it keeps the latest)."""
+    strikes_omitted: int = 0
+    """Earlier strikes a report leaves out."""
+    aid_omitted: int = 0
+    """Earlier aid deliveries a report leaves out."""
 
 
 def _ref(event: Event, names: Directory) -> EventRef:

@@ -45,6 +45,8 @@ class Figure:
     value: Count
     claims: tuple[Claim, ...]
     disputed: bool
+    claims_omitted: int = 0
+    """Earlier claims a report leaves out of ``claims`` (it keeps the latest)."""
 
 
 def _grading_rank(claim: Claim) -> tuple[str, int]:

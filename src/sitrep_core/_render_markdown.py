@@ -164,6 +164,11 @@ def render_markdown(report: Report) -> str:
     if report.figures:
         doc.heading(2, "Key figures")
         doc.block(*_figures(report.figures))
+        if report.figures_omitted:
+            doc.block(
+                f"Capped: {report.figures_omitted} more figures are not shown; of the "
+                "strikes, only those in the timeline below have their figures here."
+            )
     if report.convoys:
         doc.heading(2, "Convoys")
         for convoy in report.convoys:
@@ -213,12 +218,13 @@ def _figures(figures: Iterable[Figure]) -> list[str]:
     lines: list[str] = []
     for figure in figures:
         label = _strong(f"{escape(figure.label) or escape(figure.key)}:")
+        earlier = _omitted(figure.claims_omitted, "earlier claim")
         if figure.disputed:
-            lines.append(f"- {label} disputed, sources differ:")
+            lines.append(f"- {label} disputed, sources differ{earlier}:")
             lines.extend(f"  - {_claim(claim)}" for claim in figure.claims)
         else:
             cited = _join((_sources(c.sources, c.gradings) for c in figure.claims), "; ")
-            cited = f" \u2014 {cited}" if cited else ""
+            cited = f" \u2014 {cited}{earlier}" if cited else ""
             lines.append(f"- {label} {count(figure.value)}{cited}")
     return lines
 
@@ -290,7 +296,8 @@ def _convoy(doc: _Document, convoy: ConvoyView) -> None:
             )
             for point in convoy.route
         )
-        lines.append(f"- **Route:** {_join(steps, ARROW)}")
+        earlier = _omitted(convoy.route_omitted, "earlier point")
+        lines.append(f"- **Route:**{earlier} {_join(steps, ARROW)}")
     if convoy.vehicles:
         lines.append(
             f"- **Vehicles:** {_join((_vehicles(t, convoy.status) for t in convoy.vehicles), '; ')}"
@@ -299,12 +306,12 @@ def _convoy(doc: _Document, convoy: ConvoyView) -> None:
         lines.append("- **People:**")
         lines.extend(f"  {line}" for line in _figures(convoy.people))
     if convoy.strikes:
-        lines.append("- **Strikes near it:**")
+        lines.append(f"- **Strikes near it:**{_omitted(convoy.strikes_omitted, 'earlier strike')}")
         lines.extend(
             f"  - {escape(ref.occurred)}: {escape(ref.headline)}" for ref in convoy.strikes
         )
     if convoy.aid:
-        lines.append("- **Aid:**")
+        lines.append(f"- **Aid:**{_omitted(convoy.aid_omitted, 'earlier delivery')}")
         lines.extend(f"  - {escape(ref.occurred)}: {escape(ref.headline)}" for ref in convoy.aid)
     if convoy.children:
         lines.append(f"- **Split into:** {_join(f'convoy {escape(c)}' for c in convoy.children)}")
@@ -328,7 +335,8 @@ def _stance(doc: _Document, view: StanceView) -> None:
     else:
         doc.block(f"{stance}{since}{speaker}.")
     if len(view.history) > 1:
-        doc.block("History, oldest first:")
+        earlier = _omitted(view.history_omitted, "earlier statement")
+        doc.block(f"History, oldest first{earlier}:")
         doc.items(
             _join(
                 (
@@ -344,10 +352,19 @@ def _stance(doc: _Document, view: StanceView) -> None:
         )
 
 
+def _omitted(count: int, what: str) -> str:
+    """`` (N earlier points not shown)``, where a report capped a list; else nothing."""
+    if not count:
+        return ""
+    return f" ({count} {what}{'s' if count != 1 else ''} not shown)"
+
+
 def _update(doc: _Document, update: Update) -> None:
     doc.heading(3, escape(update.title) or escape(update.at))
     if update.changes:
         doc.items(escape(change.summary) for change in update.changes)
+        if update.omitted:
+            doc.block(f"Capped: {update.omitted} more changes are not shown.")
     else:
         doc.block("No change to the report.")
 
@@ -387,7 +404,7 @@ def _sources_section(doc: _Document, sources: Iterable[SourceView]) -> None:
     for source in sources:
         gradings = _join((_grading(g) for g in source.gradings), "; ")
         urls = _join((link(u) for u in source.urls), " ")
-        events = len(source.events)
+        events = len(source.events) + source.events_omitted
         cites = f"cited by {events} event{'s' if events != 1 else ''}"
         name = _strong(escape(source.name)) or "unnamed"
         items.append(_join((f"{name}, {gradings}" if gradings else name, urls, cites), "; ") + ".")

@@ -6,6 +6,7 @@ Every renderer receives a :class:`Report` and nothing else; it never reads the l
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -62,6 +63,8 @@ class Update:
     at: str
     title: str
     changes: tuple[Change, ...]
+    omitted: int = 0
+    """Changes a report leaves out (it keeps the first ``CHANGES_LIMIT``)."""
 
 
 @attrs.frozen
@@ -72,6 +75,11 @@ class Report:
     ``timeline_limit`` entries of ``timeline_total``. ``extra`` holds the views of
     projections added by plugins, by name; those named in ``hidden`` are not
     shown to readers.
+
+    What grows with the log is capped, and says what it left out: key figures
+    (``figures_omitted``), each convoy's route, strikes and aid, each stance's
+    history, each source's events, each update's changes (the ``*_omitted`` fields
+    of their views). A report of a log of any size stays one a reader can read.
     """
 
     SCHEMA: ClassVar[str] = REPORT_SCHEMA
@@ -96,6 +104,8 @@ class Report:
     extra: dict[str, Any] = attrs.field(factory=dict)
     hidden: tuple[str, ...] = ()
     """Names in ``extra`` that feed renderers only (exports); the others are sections."""
+    figures_omitted: int = 0
+    """Key figures left out (per-strike figures of strikes not in ``timeline`` first)."""
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -151,6 +161,8 @@ def build_report(
     facts = _timeline_facts(run, timeline)
     updates = _updates(log, run, as_of, known_at, since, facts, max_updates)
     directory: Directory = snapshot["directory"]
+    shown = timeline[-timeline_limit:] if timeline_limit else ()
+    figures, figures_omitted = _key_figures(snapshot.views.get("figures", ()), shown)
     report = Report(
         title=title,
         as_of=_as_given(as_of),
@@ -160,19 +172,119 @@ def build_report(
         period_end=facts.period_end,
         log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
         highlights=(),
-        figures=snapshot.views.get("figures", ()),
-        convoys=snapshot.views.get("convoys", ()),
-        stances=snapshot.views.get("stances", ()),
+        figures=figures,
+        convoys=tuple(_capped_convoy(c) for c in snapshot.views.get("convoys", ())),
+        stances=tuple(_capped_stance(s) for s in snapshot.views.get("stances", ())),
         updates=updates,
-        timeline=timeline[-timeline_limit:] if timeline_limit else (),
+        timeline=shown,
         timeline_total=len(timeline),
-        sources=snapshot.views.get("sources", ()),
+        sources=tuple(_capped_source(s) for s in snapshot.views.get("sources", ())),
         actors=directory.actors,
         places=directory.places,
         extra={name: view for name, view in snapshot.views.items() if name not in BUILTIN_VIEWS},
         hidden=tuple(p.name for p in chosen if p.name not in BUILTIN_VIEWS and not p.section),
+        figures_omitted=figures_omitted,
     )
     return attrs.evolve(report, highlights=highlights(report))
+
+
+# What a report keeps of the parts of its views that grow with the log.
+FIGURE_LIMIT = 40
+CLAIMS_LIMIT = 10
+ROUTE_LIMIT = 25
+EVENTS_LIMIT = 10
+HISTORY_LIMIT = 5
+CHANGES_LIMIT = 200
+
+
+def _subject(figure: Figure) -> str:
+    return figure.subject
+
+
+def _key_figures(
+    figures: tuple[Figure, ...], timeline: tuple[TimelineEntry, ...]
+) -> tuple[tuple[Figure, ...], int]:
+    """At most ``FIGURE_LIMIT`` figures, in view order: those of convoys and evacuations,
+    then those of the strikes the timeline shows (each strike has figures of its own,
+    so they grow with the log). Also how many were left out."""
+    if len(figures) <= FIGURE_LIMIT:
+        return tuple(_capped_figure(f) for f in figures), 0
+    # figures are in order of subject: the strikes' ("strike:<id>") are one run
+    low = bisect_left(figures, "strike:", key=_subject)
+    high = bisect_left(figures, "strike;", key=_subject)  # ";" follows ":"
+    chosen = [*range(low), *range(high, len(figures))][:FIGURE_LIMIT]
+    for entry in reversed(timeline):
+        if len(chosen) >= FIGURE_LIMIT:
+            break
+        if entry.type != "strike":
+            continue
+        subject = f"strike:{entry.event_id}"
+        at = bisect_left(figures, subject, low, high, key=_subject)
+        while at < high and figures[at].subject == subject and len(chosen) < FIGURE_LIMIT:
+            chosen.append(at)
+            at += 1
+    kept = tuple(_capped_figure(figures[i]) for i in sorted(set(chosen)))
+    return kept, len(figures) - len(kept)
+
+
+def _capped_figure(figure: Figure) -> Figure:
+    if len(figure.claims) <= CLAIMS_LIMIT:
+        return figure
+    return attrs.evolve(
+        figure,
+        claims=figure.claims[-CLAIMS_LIMIT:],
+        claims_omitted=figure.claims_omitted + len(figure.claims) - CLAIMS_LIMIT,
+    )
+
+
+def _capped_convoy(convoy: ConvoyView) -> ConvoyView:
+    if (
+        len(convoy.route) <= ROUTE_LIMIT
+        and len(convoy.strikes) <= EVENTS_LIMIT
+        and len(convoy.aid) <= EVENTS_LIMIT
+        and all(len(f.claims) <= CLAIMS_LIMIT for f in convoy.people)
+    ):
+        return convoy
+    return attrs.evolve(
+        convoy,
+        people=tuple(_capped_figure(f) for f in convoy.people),
+        route=convoy.route[-ROUTE_LIMIT:],
+        route_omitted=convoy.route_omitted + max(len(convoy.route) - ROUTE_LIMIT, 0),
+        strikes=convoy.strikes[-EVENTS_LIMIT:],
+        strikes_omitted=convoy.strikes_omitted + max(len(convoy.strikes) - EVENTS_LIMIT, 0),
+        aid=convoy.aid[-EVENTS_LIMIT:],
+        aid_omitted=convoy.aid_omitted + max(len(convoy.aid) - EVENTS_LIMIT, 0),
+    )
+
+
+def _capped_stance(stance: StanceView) -> StanceView:
+    if len(stance.history) <= HISTORY_LIMIT:
+        return stance
+    return attrs.evolve(
+        stance,
+        history=stance.history[-HISTORY_LIMIT:],
+        history_omitted=stance.history_omitted + len(stance.history) - HISTORY_LIMIT,
+    )
+
+
+def _capped_source(source: SourceView) -> SourceView:
+    if len(source.events) <= EVENTS_LIMIT:
+        return source
+    return attrs.evolve(
+        source,
+        events=source.events[-EVENTS_LIMIT:],
+        events_omitted=source.events_omitted + len(source.events) - EVENTS_LIMIT,
+    )
+
+
+def _capped_update(update: Update) -> Update:
+    if len(update.changes) <= CHANGES_LIMIT:
+        return update
+    return attrs.evolve(
+        update,
+        changes=update.changes[:CHANGES_LIMIT],
+        omitted=update.omitted + len(update.changes) - CHANGES_LIMIT,
+    )
 
 
 def _timeline_facts(run: Run, timeline: tuple[TimelineEntry, ...]) -> TimelineFacts:
@@ -204,7 +316,7 @@ def _updates(
         before = replay(log, chosen, as_of=since, known_at=since)
         found = _once(diff_snapshots(chosen, before, run.snapshot))
         moment = _as_given(since) or ""
-        return (Update(moment, f"Changes since {moment}", tuple(found)),)
+        return (_capped_update(Update(moment, f"Changes since {moment}", tuple(found))),)
     if max_updates <= 0:
         return ()
     stamps = facts.recorded_minutes
@@ -223,7 +335,7 @@ def _updates(
     found_updates: list[Update] = []
     for stamp, found in zip(stamps[1:], dated, strict=True):
         at = stamp + ":00Z" if len(stamp) == 16 else stamp
-        found_updates.append(Update(at, _update_title(at), tuple(found)))
+        found_updates.append(_capped_update(Update(at, _update_title(at), tuple(found))))
     return tuple(reversed(found_updates))
 
 

@@ -40,6 +40,8 @@ class StanceView:
     speaker: str
     quote: str | None
     history: tuple[StanceEntry, ...]
+    history_omitted: int = 0
+    """Earlier statements a report leaves out of ``history`` (it keeps the latest)."""
 
 
 RawGroup = tuple[str, str, str]

@@ -234,6 +234,8 @@ class SourceView:
     gradings: tuple[str, ...]
     urls: tuple[str, ...]
     events: tuple[str, ...]
+    events_omitted: int = 0
+    """Earlier events a report leaves out of ``events`` (it keeps the latest)."""
 
 
 class _Source:
