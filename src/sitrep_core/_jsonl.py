@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import warnings
 from array import array
 from collections.abc import Collection, Iterator
@@ -124,6 +125,51 @@ def _follows(before: dict[str, Any], data: Any) -> bool:
         and data.get("position") == position + 1
         and data.get("prev") == before.get("hash")
     )
+
+
+_POSITION_PREFIX = re.compile(rb'\{"position":([1-9][0-9]{0,17}),')
+
+
+def _line_at(handle: Any, at: int) -> tuple[int, int] | None:
+    """(position, length) of the record line that starts at byte ``at``, or None at the
+    end of the file or a line that is not a whole record of ours."""
+    handle.seek(at)
+    line = handle.readline()
+    found = _POSITION_PREFIX.match(line)
+    if found is None or not line.endswith(b"\n"):
+        return None
+    return int(found.group(1)), len(line)
+
+
+def _seek_position(handle: Any, position: int) -> int | None:
+    """Put ``handle`` at the line of record ``position`` without reading the lines
+    before it, by bisecting the file on the positions lines start with (a log holds
+    one record a line, positions from 1 without gaps). The number of the line before
+    it, or None when the file does not look like that (read it line by line then)."""
+    if position <= 1:
+        return None
+    low, high = 0, handle.seek(0, os.SEEK_END)
+    while high - low > 1 << 16:  # then a short scan finishes it
+        middle = (low + high) // 2
+        handle.seek(middle)
+        handle.readline()  # the rest of the line landed in
+        at = handle.tell()
+        found = _line_at(handle, at)
+        if found is None:
+            return None
+        if found[0] < position:
+            low = at
+        else:
+            high = middle
+    at = low
+    found = _line_at(handle, at)
+    while found is not None and found[0] < position:
+        at += found[1]
+        found = _line_at(handle, at)
+    if found is None or found[0] != position:
+        return None
+    handle.seek(at)
+    return position - 1
 
 
 class JsonlLog(EventLog):
@@ -360,6 +406,8 @@ class JsonlLog(EventLog):
             if start - 1 < len(self._offsets):
                 handle.seek(self._offsets[start - 1])
                 line_no = start - 1
+            elif not self._offsets and (found := _seek_position(handle, start)) is not None:
+                line_no = found  # this handle has not indexed the file: found by bisection
             else:
                 if self._offsets:
                     handle.seek(self._offsets[-1])
