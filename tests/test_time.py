@@ -150,9 +150,12 @@ def test_from_datetime_is_exact_to_the_second_in_utc() -> None:
     assert FuzzyTime.from_datetime(datetime(2017, 8, 30)).text == "2017-08-30T00:00:00Z"
 
 
-def test_a_query_moment_is_the_end_of_its_span() -> None:
-    assert moment_of("2017-08-31") == utc(2017, 9, 1)
-    assert moment_of(FuzzyTime.parse("2017-08")) == utc(2017, 9, 1)
+def test_a_query_moment_is_the_last_instant_of_its_span() -> None:
+    last = timedelta(microseconds=1)
+    assert moment_of("2017-08-31") == utc(2017, 9, 1) - last
+    assert moment_of(FuzzyTime.parse("2017-08")) == utc(2017, 9, 1) - last
+    # the next minute is not part of "2017-08-30T16:50"
+    assert moment_of("2017-08-30T16:50") < utc(2017, 8, 30, 16, 51)
     assert moment_of(datetime(2017, 8, 31, 12)) == utc(2017, 8, 31, 12)
     assert moment_of(utc(2017, 8, 31, 12)) == utc(2017, 8, 31, 12)
 

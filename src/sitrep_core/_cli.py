@@ -38,6 +38,7 @@ from ._hookspecs import Renderer
 from ._log import EventLog, Record
 from ._plugins import Plugins
 from ._replay import Projection
+from ._report import moment_text
 from ._time import FuzzyTime
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -594,8 +595,8 @@ def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: st
                 "log": log.name,
                 "position": snapshot.position,
                 "head_hash": snapshot.head_hash,
-                "as_of": snapshot.as_of,
-                "known_at": snapshot.known_at,
+                "as_of": moment_text(as_of),
+                "known_at": moment_text(known_at),
                 "views": {k: v for k, v in snapshot.views.items() if k in wanted},
             }
         )

@@ -21,7 +21,7 @@ from ._checkpoints import Checkpoint, Checkpoints, LiveStates
 from ._codec import Codec
 from ._events import Event
 from ._log import GENESIS, EventLog, Record
-from ._time import FuzzyTime, moment_of
+from ._time import LAST_INSTANT, FuzzyTime, moment_of
 
 S = TypeVar("S")
 V = TypeVar("V")
@@ -186,9 +186,9 @@ class _Revisions:
 
 
 def happened_by(event: Event) -> datetime:
-    """The moment by which an event had certainly happened: the end of its span, or
-    when it was recorded if that is earlier (what was reported had happened)."""
-    latest = event.occurred.latest
+    """The instant by which an event had certainly happened: the last instant of its
+    span, or when it was recorded if that is earlier (what was reported had happened)."""
+    latest = event.occurred.latest - LAST_INSTANT
     recorded = event.recorded
     return recorded if recorded is not None and recorded < latest else latest
 

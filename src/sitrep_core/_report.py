@@ -115,7 +115,7 @@ def _iso(moment: datetime | None) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _as_given(moment: Moment | None) -> str | None:
+def moment_text(moment: Moment | None) -> str | None:
     """A report's moment as the caller wrote it (``2017-08-31``, ``2017-09-05T12:00Z``);
     a time without a zone is read as UTC and says so."""
     if moment is None or isinstance(moment, datetime):
@@ -165,9 +165,9 @@ def build_report(
     figures, figures_omitted = _key_figures(snapshot.views.get("figures", ()), shown)
     report = Report(
         title=title,
-        as_of=_as_given(as_of),
-        known_at=_as_given(known_at),
-        since=_as_given(since),
+        as_of=moment_text(as_of),
+        known_at=moment_text(known_at),
+        since=moment_text(since),
         period_start=facts.period_start,
         period_end=facts.period_end,
         log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
@@ -315,7 +315,7 @@ def _updates(
     if since is not None:
         before = replay(log, chosen, as_of=since, known_at=since)
         found = _once(diff_snapshots(chosen, before, run.snapshot))
-        moment = _as_given(since) or ""
+        moment = moment_text(since) or ""
         return (_capped_update(Update(moment, f"Changes since {moment}", tuple(found))),)
     if max_updates <= 0:
         return ()

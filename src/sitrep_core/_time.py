@@ -197,10 +197,15 @@ def _parse(text: str) -> FuzzyTime:
     )
 
 
+LAST_INSTANT = timedelta(microseconds=1)
+"""The step from a span's exclusive end back to the last instant inside it."""
+
+
 def moment_of(value: str | datetime | FuzzyTime) -> datetime:
-    """The instant a query means: the *end* of a fuzzy span ("as of 2017-08-31" = end of day)."""
+    """The instant a query means, inclusive: the last instant of a fuzzy span ("as of
+    2017-08-31" = the last microsecond of that day), or a datetime itself."""
     if isinstance(value, datetime):
         return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     if isinstance(value, str):
         value = _parse(value)
-    return value.latest
+    return value.latest - LAST_INSTANT

@@ -54,9 +54,9 @@ def test_replay_as_of_and_known_at(sitrep: Sitrep, story_log: Path) -> None:
     before = sitrep("replay", story_log, "--projection", "convoys", "--as-of", "2017-08-29")
     [convoy] = before.json()["views"]["convoys"]
     assert convoy["status"] != "halted"
-    assert before.json()["as_of"] == "2017-08-30T00:00:00Z"
+    assert before.json()["as_of"] == "2017-08-29"  # as given: the whole of that day
     known = sitrep("replay", story_log, "--known-at", "2017-08-29T12:00Z", ok=True).json()
-    assert known["known_at"] == "2017-08-29T12:01:00Z"  # a minute means its end
+    assert known["known_at"] == "2017-08-29T12:00Z"  # as given: that minute, to its end
     assert len(known["views"]["timeline"]) == 2
 
 
