@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,7 +40,7 @@ def test_updates_are_the_changes_between_consecutive_recorded_minutes(
     # the dated minutes are those of the events on the timeline (not the reference data)
     stamps = sorted({BASE + timedelta(minutes=m) for m in minutes})
     expected: list[tuple[str, list[Any]]] = []
-    for before, after in zip(stamps, stamps[1:]):
+    for before, after in itertools.pairwise(stamps):
         found = _told_once(sr.changes(log, since=before, until=after))
         expected.append((after.strftime("%Y-%m-%dT%H:%M:00Z"), found))
     got = [(u.at, list(u.changes)) for u in reversed(report.updates)]
