@@ -97,9 +97,22 @@ def _structure_datetime(value: Any, _type: Any) -> datetime:
     return moment
 
 
-def _unstructure_datetime(moment: datetime) -> str:
+_MOMENTS: dict[datetime, str] = {}
+
+
+def unstructure_datetime(moment: datetime) -> str:
+    """A date-time as a line holds it: ISO 8601 in UTC, ``Z`` for the zone."""
+    if moment.tzinfo is UTC:  # the same instant in another zone prints apart: not shared
+        found = _MOMENTS.get(moment)
+        if found is not None:
+            return found
     text = moment.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+    text = text[:-6] + "Z" if text.endswith("+00:00") else text
+    if moment.tzinfo is UTC:
+        if len(_MOMENTS) >= _CACHE_LIMIT:
+            _MOMENTS.clear()
+        _MOMENTS[moment] = text
+    return text
 
 
 def _structure_fuzzy(value: Any, _type: Any) -> FuzzyTime:
@@ -304,7 +317,7 @@ class Codec:
             conv.register_structure_hook(kind, _strict(kind, name))
         conv.register_structure_hook(float, _strict(float, "a number"))
         conv.register_structure_hook(datetime, _structure_datetime)
-        conv.register_unstructure_hook(datetime, _unstructure_datetime)
+        conv.register_unstructure_hook(datetime, unstructure_datetime)
         conv.register_structure_hook(FuzzyTime, _structure_fuzzy)
         conv.register_unstructure_hook(FuzzyTime, lambda value: value.text)
 

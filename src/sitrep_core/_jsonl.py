@@ -374,7 +374,8 @@ class JsonlLog(EventLog):
         for row, line in zip(rows, lines, strict=True):
             self._offsets.append(offset)
             offset += len(line)
-            self._ids[orjson.loads(row.event_bytes)["id"]] = row.position
+            event_id = row.event.id if row.event is not None else None
+            self._ids[event_id or orjson.loads(row.event_bytes)["id"]] = row.position
         self._size = offset
         self._lines += len(rows)
         self._head, self._head_hash = rows[-1].position, rows[-1].hash

@@ -98,6 +98,9 @@ class StoredRow:
     event_bytes: bytes
     line: int | None = None
     problem: str | None = None
+    event: Event | None = attrs.field(default=None, eq=False, repr=False)
+    """The event the bytes encode, when this process appended it: a store may read its
+    id, type and time from it rather than parse the bytes again."""
 
 
 def verify_rows(rows: Iterable[StoredRow], codec: Codec, source: str | None) -> VerifyResult:
@@ -223,7 +226,7 @@ class EventLog(ABC):
                 data = self.codec.encode(event)
                 position = head + len(rows) + 1
                 digest = chain_hash(position, prev, data)
-                rows.append(StoredRow(position, prev, digest, data))
+                rows.append(StoredRow(position, prev, digest, data, event=event))
                 written.append(event)
                 pending[event.id] = (position, data)
                 prev = digest
@@ -311,7 +314,12 @@ class MemoryLog(EventLog):
         return position, self._rows_list[position - 1].event_bytes
 
     def _write(self, rows: list[StoredRow]) -> None:
-        events = [self.codec.from_stored(orjson.loads(row.event_bytes)) for row in rows]
+        events = [
+            row.event
+            if row.event is not None
+            else self.codec.from_stored(orjson.loads(row.event_bytes))
+            for row in rows
+        ]
         self._rows_list.extend(rows)
         self._events.extend(events)
         for row, event in zip(rows, events, strict=True):

@@ -28,7 +28,7 @@ from ._codec import Codec
 from ._errors import ConflictError, CorruptLogError, SitrepError
 from ._events import Event
 from ._log import GENESIS, AppendResult, Clock, EventLog, Record, StoredRow
-from ._sqlite import StoreUnavailableError
+from ._sqlite import StoreUnavailableError, stored_columns
 
 try:
     import psycopg
@@ -413,19 +413,8 @@ class PostgresLog(EventLog):
     def _write(self, rows: list[StoredRow]) -> None:
         values = []
         for row in rows:
-            data = orjson.loads(row.event_bytes)
-            recorded = data.get("recorded")
-            values.append(
-                (
-                    row.position,
-                    data["id"],
-                    data["type"],
-                    recorded if isinstance(recorded, str) else None,
-                    row.prev,
-                    row.hash,
-                    row.event_bytes,
-                )
-            )
+            position, event_id, tag, recorded, *_ = stored_columns(row)
+            values.append((position, event_id, tag, recorded, row.prev, row.hash, row.event_bytes))
         conn = self._connection()
         try:
             with conn.cursor() as cursor:

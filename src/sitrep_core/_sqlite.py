@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from ._codec import Codec
+from ._codec import Codec, unstructure_datetime
 from ._errors import CorruptLogError, SitrepError
 from ._log import GENESIS, Clock, EventLog, Record, StoredRow
 
@@ -94,6 +94,18 @@ def _create_file(path: Path) -> bool:
 
 def stored_columns(row: StoredRow) -> tuple[int, str, str, str | None, str, str, str]:
     """The column values of a row: position, id, type, recorded, prev, hash, event text."""
+    if row.event is not None:  # what the bytes say, without parsing them again
+        event = row.event
+        moment = None if event.recorded is None else unstructure_datetime(event.recorded)
+        return (
+            row.position,
+            event.id,
+            event.TYPE,
+            moment,
+            row.prev,
+            row.hash,
+            row.event_bytes.decode("utf-8"),
+        )
     data = orjson.loads(row.event_bytes)
     recorded = data.get("recorded")
     return (
