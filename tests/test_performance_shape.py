@@ -1,0 +1,315 @@
+"""The shape of the costs, without timing anything: what grows with the log and what
+does not (timings are the benchmarks' job: ``benchmarks/bench_replay.py``).
+
+- a report of a large log stays bounded: with small caps, doubling the log does not
+  grow the documents, and every capped list says what it left out;
+- replay streams: decoded records are let go once applied, unless a projection keeps them;
+- a replay or a report after one new event, from live checkpoints, reads that event
+  (and the one record that proves the checkpoint is of this log), not the log;
+- a reader that has not indexed a JSON Lines file finds a position by bisection;
+- the stored-record path of the codec builds what the checked path builds;
+- the projections' indexes give what a full rebuild gives.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import orjson
+import pytest
+
+import sitrep_core as sr
+from sitrep_core import _report
+from sitrep_core._jsonl import _seek_position
+from sitrep_core._projections import Ordered
+from sitrep_core._replay import ViewContext
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import synthetic
+
+
+def synthetic_log(n: int, target: str = "memory:", seed: int = 2017) -> sr.EventLog:
+    log = sr.open_log(target)
+    events = list(synthetic.events(n, seed))
+    for at in range(0, len(events), 500):
+        log.append(events[at : at + 500])
+    return log
+
+
+class CountingLog(sr.EventLog):
+    """Wraps a log: counts the records read, and tracks the events still alive."""
+
+    def __init__(self, inner: sr.EventLog) -> None:
+        super().__init__(inner.codec)
+        self.inner = inner
+        self.read_count = 0
+        self._alive: dict[int, weakref.ref[sr.Event]] = {}
+
+    @property
+    def alive(self) -> int:
+        """How many of the events read are still in memory."""
+        return len(self._alive)
+
+    def read(self, from_position: int = 1, *, types: Any = None) -> Iterator[sr.Record]:
+        for record in self.inner.read(from_position, types=types):
+            self.read_count += 1
+            self._track(record.event)
+            yield record
+
+    def _track(self, event: sr.Event) -> None:
+        key = id(event)
+
+        def gone(_: object) -> None:
+            self._alive.pop(key, None)
+
+        self._alive[key] = weakref.ref(event, gone)
+
+    @property
+    def head(self) -> int:
+        return self.inner.head
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    def _locked(self) -> Any:
+        return self.inner._locked()
+
+    def _tip(self) -> tuple[int, str]:
+        return self.inner._tip()
+
+    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
+        return self.inner._lookup(event_id)
+
+    def _write(self, rows: list[Any]) -> None:
+        self.inner._write(rows)
+
+    def _rows(self) -> Iterator[Any]:
+        return self.inner._rows()
+
+
+# -- bounded reports ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_caps(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (
+        ("FIGURE_LIMIT", 6),
+        ("CLAIMS_LIMIT", 3),
+        ("ROUTE_LIMIT", 4),
+        ("EVENTS_LIMIT", 3),
+        ("HISTORY_LIMIT", 2),
+        ("CHANGES_LIMIT", 5),
+    ):
+        monkeypatch.setattr(_report, name, value)
+
+
+def test_a_report_of_a_large_log_stays_bounded(small_caps: None) -> None:
+    # by 10,000 events the synthetic situation has all its convoys, actors and subjects:
+    # from then on only the events grow, and what grows with them is capped
+    sizes: dict[int, dict[str, int]] = {}
+    for n in (10_000, 20_000):
+        log = synthetic_log(n)
+        report = sr.build_report(log, timeline_limit=10)
+        sizes[n] = {f: len(sr.render(report, f)) for f in ("markdown", "html", "json")}
+        full = sr.replay(log)
+        assert len(report.figures) <= 6
+        assert len(report.figures) + report.figures_omitted == len(full["figures"])
+        assert all(len(c.claims) <= 3 for f in report.figures for c in [f])
+        for convoy, whole in zip(report.convoys, full["convoys"], strict=True):
+            assert len(convoy.route) <= 4 and len(convoy.strikes) <= 3 and len(convoy.aid) <= 3
+            assert len(convoy.route) + convoy.route_omitted == len(whole.route)
+            assert convoy.route == whole.route[len(whole.route) - len(convoy.route) :]
+            assert len(convoy.strikes) + convoy.strikes_omitted == len(whole.strikes)
+        for stance, whole in zip(report.stances, full["stances"], strict=True):
+            assert len(stance.history) <= 2
+            assert len(stance.history) + stance.history_omitted == len(whole.history)
+        for source, whole in zip(report.sources, full["sources"], strict=True):
+            assert len(source.events) <= 3
+            assert len(source.events) + source.events_omitted == len(whole.events)
+        assert all(len(u.changes) <= 5 for u in report.updates)
+        assert len(report.timeline) == 10 and report.timeline_total > 1000
+    for name in ("markdown", "html", "json"):
+        # twice the events, about the same document
+        assert sizes[20_000][name] < sizes[10_000][name] * 1.1, (name, sizes)
+
+
+def test_capped_lists_say_what_they_left_out(small_caps: None) -> None:
+    report = sr.build_report(synthetic_log(3000), timeline_limit=10)
+    markdown = sr.render(report, "markdown")
+    html = sr.render(report, "html")
+    assert f"Capped: {report.figures_omitted} more figures" in markdown
+    assert f"Capped: {report.figures_omitted} more figures" in html
+    omitted = next(c.route_omitted for c in report.convoys if c.route_omitted)
+    assert f"({omitted} earlier points not shown)" in markdown
+    assert f"{omitted} earlier are not shown" in html
+
+
+def test_the_caps_keep_small_reports_whole() -> None:
+    report = sr.build_report(synthetic_log(400))
+    assert report.figures_omitted == 0 or len(report.figures) == _report.FIGURE_LIMIT
+    assert all(c.route_omitted == 0 for c in report.convoys if len(c.route) < 25)
+
+
+# -- streaming replay -----------------------------------------------------------------------
+
+
+class _Watcher(sr.Projection[list[int], int]):
+    """Keeps nothing; notes how many decoded events are alive as each one comes."""
+
+    name = "watcher"
+
+    def __init__(self, log: CountingLog) -> None:
+        self.log = log
+
+    def initial(self) -> list[int]:
+        return []
+
+    def apply(self, state: list[int], event: sr.Event, position: int) -> None:
+        if position % 50 == 0:
+            state.append(self.log.alive)
+
+    def revoke(self, state: list[int], event_id: str) -> None:
+        pass
+
+    def view(self, state: list[int], context: ViewContext) -> int:
+        return max(state, default=0)
+
+    def dump(self, state: list[int], codec: sr.Codec) -> Any:
+        return state
+
+    def load(self, data: Any, codec: sr.Codec) -> list[int]:
+        return list(data)
+
+
+@pytest.mark.parametrize("backend", ["jsonl", "sqlite"])
+def test_replay_lets_go_of_records_it_does_not_keep(backend: str, tmp_path: Path) -> None:
+    log = CountingLog(synthetic_log(4000, str(tmp_path / f"log.{backend}")))
+    watcher = _Watcher(log)
+    snapshot = sr.replay(log, [watcher])
+    assert log.read_count == 4000
+    # the directory keeps the 160 actors and places; the rest go as they are applied
+    assert snapshot["watcher"] < 160 + 50
+
+
+# -- incremental work -----------------------------------------------------------------------
+
+
+def test_replay_after_one_event_from_live_checkpoints_reads_two_records(tmp_path: Path) -> None:
+    log = CountingLog(synthetic_log(3000, str(tmp_path / "log.jsonl")))
+    checkpoints = sr.MemoryCheckpoints()
+    sr.replay(log, checkpoints=checkpoints)
+    for i in range(3):
+        log.append([sr.Statement(occurred="2018", speaker="AG1", subject="x", stance="denies")])
+        log.read_count = 0
+        resumed = sr.replay(log, checkpoints=checkpoints)
+        assert log.read_count == 2  # the checkpoint's record, to check its hash, and the new one
+        assert resumed == sr.replay(log.inner)
+
+
+def test_a_report_after_one_event_reads_only_it_and_equals_a_cold_one(tmp_path: Path) -> None:
+    log = CountingLog(synthetic_log(3000, str(tmp_path / "log.jsonl")))
+    checkpoints = sr.MemoryCheckpoints()
+    sr.build_report(log, checkpoints=checkpoints)
+    for i in range(4):
+        # minutes apart and in the same minute: new dated updates, and the latest again
+        event = sr.ConvoyMove(occurred=f"2018-01-0{i + 1}", convoy="convoy-2", status="halted")
+        log.append([event])
+        log.read_count = 0
+        warm = sr.build_report(log, checkpoints=checkpoints)
+        assert log.read_count == 2
+        cold = sr.build_report(log.inner)
+        assert attrs.evolve(warm, log=cold.log) == cold
+
+
+def test_a_fresh_reader_finds_a_position_by_bisection(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    synthetic_log(6000, str(path)).close()
+
+    class Counting:
+        def __init__(self, handle: Any) -> None:
+            self.handle, self.lines = handle, 0
+
+        def readline(self) -> bytes:
+            self.lines += 1
+            line: bytes = self.handle.readline()
+            return line
+
+        def seek(self, *args: Any) -> int:
+            return int(self.handle.seek(*args))
+
+        def tell(self) -> int:
+            return int(self.handle.tell())
+
+    for position in (2, 999, 1000, 1001, 4321, 6000):
+        with open(path, "rb") as handle:
+            counting = Counting(handle)
+            assert _seek_position(counting, position) == position - 1
+            assert orjson.loads(handle.readline())["position"] == position
+            assert counting.lines < 200
+    with open(path, "rb") as handle:
+        assert _seek_position(handle, 6001) is None  # past the end: read line by line
+    fresh = sr.open_log(path)
+    assert [r.position for _, r in zip(range(2), fresh.read(4321), strict=False)] == [4321, 4322]
+
+
+# -- equivalences ---------------------------------------------------------------------------
+
+
+def test_the_stored_record_path_builds_what_the_checked_path_builds() -> None:
+    codec = sr.Codec()
+    for event in synthetic.events(3000, seed=5):
+        data = orjson.loads(codec.encode(event))
+        fast, checked = codec.from_stored(data), codec.from_dict(data)
+        assert fast == checked and type(fast) is type(checked)
+        assert codec.encode(fast) == codec.encode(event)
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ({"type": "statement", "v": 1, "id": "x", "occurred": "2017"}, "speaker"),
+        (
+            {"type": "strike", "v": 2, "id": "x", "occurred": "2017", "actor": "a", "nope": 1},
+            "nope",
+        ),
+        (
+            {"type": "strike", "v": 2, "id": "x", "occurred": "2017", "actor": "a", "near": "b"},
+            "near",
+        ),
+        ({"type": "strike", "v": 2, "id": "x", "occurred": "2017-13", "actor": "a"}, "occurred"),
+    ],
+)
+def test_a_stored_line_that_does_not_build_says_why(line: dict[str, Any], field: str) -> None:
+    with pytest.raises(sr.ValidationError) as caught:
+        sr.Codec().from_stored(line)
+    assert caught.value.field == field
+
+
+def test_an_ordered_index_is_a_sorted_list() -> None:
+    rng = random.Random(7)
+    ordered: Ordered[int] = Ordered()
+    expected: dict[int, sr.Event] = {}
+    event = sr.Statement(occurred="2017", speaker="a", subject="b", stance="denies")
+    for step in range(3000):
+        if expected and rng.random() < 0.3:
+            key = rng.choice(list(expected))
+            assert ordered.remove(key)
+            del expected[key]
+        else:
+            key = rng.randrange(10**9) if rng.random() < 0.5 else max(expected, default=0) + 1
+            if key in expected:
+                continue
+            ordered.add(key, event)
+            expected[key] = event
+        if step % 97 == 0:
+            assert ordered.keys() == sorted(expected)
+            assert ordered.items(lambda e, k: k) == sorted(expected)
+    assert not ordered.remove(-1)
