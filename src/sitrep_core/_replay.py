@@ -173,6 +173,23 @@ class _Revisions:
         root = self.root.get(target, target)
         return self.current.get(root, root)
 
+    def apply(
+        self, event: Event, revoking: Sequence[tuple[Callable[[Any, str], None], Any]]
+    ) -> None:
+        """Take out what ``event`` corrects or retracts (its fact's standing version),
+        through each ``(revoke, state)`` pair, and remember the new standing."""
+        for target, replaces in ((event.corrects, True), (event.retracts, False)):
+            if target is None:
+                continue
+            standing = self.standing(target)
+            if standing is not None:
+                for revoke, state in revoking:
+                    revoke(state, standing)
+            if replaces:
+                self.correct(target, event.id)
+            else:
+                self.retract(target)
+
     def correct(self, target: str, replacement: str) -> None:
         root = self.root.get(target, target)
         self.root[replacement] = root
@@ -435,17 +452,7 @@ def _fold(
         if known_at is not None and (recorded is None or recorded > known_at):
             continue
         if event.corrects is not None or event.retracts is not None:
-            for target, replaces in ((event.corrects, True), (event.retracts, False)):
-                if target is None:
-                    continue
-                standing = revisions.standing(target)
-                if standing is not None:
-                    for revoke, state in revoking:
-                        revoke(state, standing)
-                if replaces:
-                    revisions.correct(target, event.id)
-                else:
-                    revisions.retract(target)
+            revisions.apply(event, revoking)
         for apply, state in routes(event.TYPE, as_of is None or happened_by(event) <= as_of):
             apply(state, event, position)
         if position in captures:

@@ -83,17 +83,7 @@ def snapshots_known_at(
                 latest = recorded
             position, head_hash = record.position, record.hash
             if event.corrects is not None or event.retracts is not None:
-                for target, replaces in ((event.corrects, True), (event.retracts, False)):
-                    if target is None:
-                        continue
-                    standing = revisions.standing(target)
-                    if standing is not None:
-                        for revoke, state in revoking:
-                            revoke(state, standing)
-                    if replaces:
-                        revisions.correct(target, event.id)
-                    else:
-                        revisions.retract(target)
+                revisions.apply(event, revoking)
             for apply, state in routes(event.TYPE, as_of is None or happened_by(event) <= as_of):
                 apply(state, event, position)
         final = _snapshot(chosen, states, position, head_hash, as_of, None)
