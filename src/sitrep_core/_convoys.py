@@ -107,6 +107,7 @@ class _Convoy:
 
     __slots__ = (
         "aid",
+        "figures",
         "formations",
         "mentions",
         "moves",
@@ -131,6 +132,7 @@ class _Convoy:
         self.aid: Ordered[EventRef] = Ordered()
         self.mentions: Ordered[None] = Ordered()
         self.people: dict[str, dict[str, tuple[int, Event, Count]]] = {m: {} for m in PEOPLE}
+        self.figures: dict[str, Figure] = {}  # people figures made, until their claims change
         self.sources: Counter[str] = Counter()
         self.view: ConvoyView | None = None
 
@@ -228,6 +230,7 @@ class ConvoysProjection(IndexedProjection[tuple[ConvoyView, ...]]):
         for subject, measure, count in figure_claims(event):
             if measure in PEOPLE and subject in index.by_id:
                 index.by_id[subject].people[measure][event.id] = (position, event, count)
+                index.by_id[subject].figures.pop(measure, None)
 
     def index_remove(self, index: _Convoys, event: Event, position: int) -> None:
         key = latest_key(event, position)
@@ -245,6 +248,7 @@ class ConvoysProjection(IndexedProjection[tuple[ConvoyView, ...]]):
         for subject, measure, _ in figure_claims(event):
             if measure in PEOPLE and subject in index.by_id:
                 index.by_id[subject].people[measure].pop(event.id, None)
+                index.by_id[subject].figures.pop(measure, None)
         for convoy, slot in _mentions(event):
             found = self._convoy_index(index, convoy)
             found.mentions.remove(key << 1 | slot)
@@ -351,11 +355,11 @@ class ConvoysProjection(IndexedProjection[tuple[ConvoyView, ...]]):
             splits,  # type: ignore[arg-type]
             names,
         )
-        people = tuple(
-            make_figure(convoy, m, figure_label(convoy, m), list(parts.people[m].values()))
-            for m in PEOPLE
-            if parts.people[m]
-        )
+        for m in PEOPLE:
+            if parts.people[m] and m not in parts.figures:
+                claims = list(parts.people[m].values())
+                parts.figures[m] = make_figure(convoy, m, figure_label(convoy, m), claims)
+        people = tuple(parts.figures[m] for m in PEOPLE if parts.people[m])
         strikes = tuple(parts.strikes.items(lambda e, _k: _ref(e, names), names))
         aid = tuple(parts.aid.items(lambda e, _k: _ref(e, names), names))
         sources = tuple(sorted(parts.sources))
