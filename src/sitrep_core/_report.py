@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import attrs
 
@@ -173,12 +173,12 @@ def build_report(
         log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
         highlights=(),
         figures=figures,
-        convoys=tuple(_capped_convoy(c) for c in snapshot.views.get("convoys", ())),
-        stances=tuple(_capped_stance(s) for s in snapshot.views.get("stances", ())),
+        convoys=_capped(_capped_convoy, snapshot.views.get("convoys", ())),
+        stances=_capped(_capped_stance, snapshot.views.get("stances", ())),
         updates=updates,
         timeline=shown,
         timeline_total=len(timeline),
-        sources=tuple(_capped_source(s) for s in snapshot.views.get("sources", ())),
+        sources=_capped(_capped_source, snapshot.views.get("sources", ())),
         actors=directory.actors,
         places=directory.places,
         extra={name: view for name, view in snapshot.views.items() if name not in BUILTIN_VIEWS},
@@ -235,6 +235,28 @@ def _capped_figure(figure: Figure) -> Figure:
         claims=figure.claims[-CLAIMS_LIMIT:],
         claims_omitted=figure.claims_omitted + len(figure.claims) - CLAIMS_LIMIT,
     )
+
+
+V = TypeVar("V")
+_CAPPED: dict[int, tuple[Any, tuple[int, ...], Any]] = {}
+
+
+def _capped(cap: Callable[[V], V], views: Sequence[V]) -> tuple[V, ...]:
+    """Each view capped; a view seen by the last build (views that did not change are
+    the same objects from one build to the next) is not capped again."""
+    found: list[V] = []
+    limits = (FIGURE_LIMIT, CLAIMS_LIMIT, ROUTE_LIMIT, EVENTS_LIMIT, HISTORY_LIMIT)
+    for view in views:
+        kept = _CAPPED.get(id(view))
+        if kept is None or kept[0] is not view or kept[1] != limits:
+            kept = (view, limits, cap(view))
+        _CAPPED[id(view)] = kept  # the view is held, so its id stays its own
+        found.append(kept[2])
+    if len(_CAPPED) > 4 * len(views) + 1024:
+        shown = {id(view) for view in views}
+        for key in [k for k in _CAPPED if k not in shown]:
+            del _CAPPED[key]
+    return tuple(found)
 
 
 def _capped_convoy(convoy: ConvoyView) -> ConvoyView:
