@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,7 +44,13 @@ _GRADING = re.compile(r"([A-F])([1-6])")
 
 def escape(text: object) -> str:
     """``text`` as inline Markdown that shows exactly these characters, on one line."""
-    plain = _BREAKS.sub(" ", _CONTROL.sub("", str(text))).strip()
+    # a report repeats its names, places, stances and sources many times over
+    return _escaped(text if type(text) is str else str(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _escaped(text: str) -> str:
+    plain = _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
     out = "".join(f"\\{c}" if c in _ALWAYS else c for c in plain)
     if out[:1] in _LINE_START:
         out = "\\" + out
