@@ -7,7 +7,8 @@ doing the same work and two floors, in one run.
 For each size N a synthetic log of N events is generated once (``synthetic.py``: every
 built-in type, convoys and actors, graded sources, qualified counts, corrections and
 retractions) and kept in the work directory. Every figure is measured in a process of
-its own, so peaks of memory do not mix; a figure is the median of ``--repeat`` runs.
+its own, so peaks of memory do not mix; a figure is the median of ``--repeat`` runs
+(one run at a million events and more, where a figure takes minutes).
 
 - batched durable append (events/s, batches of 1,000) and single-event durable append
   (appends/s, each made durable on its own, onto the store holding the N events) for
@@ -187,7 +188,6 @@ def measure_replay(args: dict[str, Any]) -> dict[str, Any]:
     if args["backend"] == "sqlite":
         target = str(Path(args["workdir"]) / f"replay-{path.stem}.sqlite")
     log = sr.open_log(target)
-    head = log.head
     gc.collect()
     before = rss_now()
     started = time.perf_counter()
@@ -196,9 +196,9 @@ def measure_replay(args: dict[str, Any]) -> dict[str, Any]:
     views = snapshot.views
     viewed = time.perf_counter() - started
     after = rss_now()
-    assert snapshot.position == head and len(views) == 6
+    assert snapshot.position == args["n"] and len(views) == 6
     return {
-        "events": head,
+        "events": snapshot.position,
         "fold_s": folded,
         "views_s": viewed,
         "rss_before": before,
@@ -429,7 +429,7 @@ def run_size(workdir: Path, n: int, repeat: int, quick: bool) -> dict[str, Any]:
     log = prepare(workdir, n)
     sqlite_log = prepare_sqlite(workdir, log)
     assert sqlite_log.exists()
-    heavy = 1 if n >= 1_000_000 else repeat  # the 1M figures take minutes each
+    repeat = 1 if n >= 1_000_000 else repeat  # a figure of a million events takes minutes
     result: dict[str, Any] = {"n": n, "bytes": log.stat().st_size}
     singles = 30 if quick else 200
     for backend in backends():
@@ -441,7 +441,7 @@ def run_size(workdir: Path, n: int, repeat: int, quick: bool) -> dict[str, Any]:
                 workdir=str(workdir),
                 singles=singles,
             )
-            for _ in range(heavy)
+            for _ in range(repeat)
         ]
         result[f"append/{backend}"] = {
             "batched": median_of(runs, "batched"),
@@ -453,7 +453,7 @@ def run_size(workdir: Path, n: int, repeat: int, quick: bool) -> dict[str, Any]:
         print(f"  append {backend}: {result[f'append/{backend}']}", flush=True)
     for backend in ("jsonl", "sqlite"):
         runs = [
-            child("replay", backend=backend, log=str(log), workdir=str(workdir))
+            child("replay", backend=backend, log=str(log), workdir=str(workdir), n=n)
             for _ in range(repeat)
         ]
         result[f"replay/{backend}"] = {
@@ -463,7 +463,7 @@ def run_size(workdir: Path, n: int, repeat: int, quick: bool) -> dict[str, Any]:
         print(f"  replay {backend}: {result[f'replay/{backend}']}", flush=True)
     runs = [
         child("rerender", log=str(log), workdir=str(workdir), rerenders=3 if quick else 7)
-        for _ in range(heavy)
+        for _ in range(repeat)
     ]
     result["rerender"] = (
         runs[len(runs) // 2]
@@ -487,7 +487,7 @@ def run_size(workdir: Path, n: int, repeat: int, quick: bool) -> dict[str, Any]:
     for backend in ("sqlite", "popo"):
         runs = [
             child("eventsourcing", backend=backend, log=str(log), workdir=str(workdir))
-            for _ in range(heavy)
+            for _ in range(repeat)
         ]
         result[f"eventsourcing/{backend}"] = {
             "save": median_of(runs, "save"),
@@ -709,6 +709,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs a figure (median shown)")
     parser.add_argument("--workdir", help="where the logs are kept (default: a temp dir)")
     parser.add_argument("--markdown", help="also write the table and machine to this file")
+    parser.add_argument("--json", help="also write every figure measured to this file")
     parser.add_argument("--measure", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:
@@ -729,6 +730,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     print(f"\n(medians of {repeat} runs; {time.perf_counter() - started:,.0f} s in all)")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if args.markdown:
         Path(args.markdown).write_text(
             f"Machine: {machine()}\n\nCommand: `{command.strip()}`\n\n{text}\n", encoding="utf-8"
