@@ -534,13 +534,20 @@ def _snapshot(
 @contextmanager
 def _collector_off() -> Iterator[None]:
     """The cyclic garbage collector off for a while: a replay and its views allocate many
-    objects that live on (the states), which the collector would walk over and over."""
+    objects that live on (the states), which the collector would walk over and over.
+
+    Afterwards those objects go straight to the oldest generation (``freeze`` then
+    ``unfreeze`` moves every tracked object there without looking at it), rather than
+    be walked by the first young collection after the collector is back on.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if collecting:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
