@@ -123,10 +123,10 @@ def stores(directory: Path) -> list[tuple[str, MakeTarget]]:
         ("memory", lambda run: nullcontext_target("memory:")),
         ("jsonl", lambda run: nullcontext_target(str(directory / f"{run}.jsonl"))),
     ]
-    if importlib.util.find_spec("sitrep_core._sqlite") is not None:
+    if importlib.util.find_spec("sitrep_core.stores._sqlite") is not None:
         found.append(("sqlite", lambda run: nullcontext_target(str(directory / f"{run}.sqlite"))))
     url = os.environ.get("SITREP_TEST_POSTGRES_URL")
-    if url and importlib.util.find_spec("sitrep_core._postgres") is not None:
+    if url and importlib.util.find_spec("sitrep_core.stores._postgres") is not None:
         found.append(("postgresql", lambda run: postgres_schema(url)))
     return found
 

@@ -327,8 +327,8 @@ def measure_eventsourcing(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def measure_floor(args: dict[str, Any]) -> dict[str, Any]:
-    from sitrep_core._codec import _structure_datetime
-    from sitrep_core._events import BUILTIN_EVENT_TYPES
+    from sitrep_core.codec._codec import _structure_datetime
+    from sitrep_core.model._events import BUILTIN_EVENT_TYPES
 
     classes = {cls.TYPE: cls for cls in BUILTIN_EVENT_TYPES}
     counts = ("fighters", "civilians", "wounded", "killed")

@@ -19,7 +19,7 @@ atheris: Any = importlib.import_module("atheris")  # not a dependency: see fuzz/
 
 with atheris.instrument_imports():
     from sitrep_core import Codec, CorruptLogError, Statement, TornTailWarning
-    from sitrep_core._jsonl import JsonlLog
+    from sitrep_core.stores._jsonl import JsonlLog
 
 CODEC = Codec()
 FOLDER = Path(tempfile.mkdtemp(prefix="sitrep-fuzz-"))

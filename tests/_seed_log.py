@@ -22,7 +22,7 @@ from sitrep_core import (
     Strike,
     open_log,
 )
-from sitrep_core._codec import Codec
+from sitrep_core.codec._codec import Codec
 
 HEZBOLLAH_MEDIA = Source("Hezbollah officials", "D", 3, quote="17 buses and 11 ambulances")
 SOHR = Source("SOHR", "C", 3, url="https://www.syriahr.com/en/")

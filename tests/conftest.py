@@ -31,7 +31,7 @@ BACKENDS = ("memory", "jsonl", "sqlite", "postgresql")
 FILE_BACKENDS = ("jsonl", "sqlite")
 POSTGRES_ENV = "SITREP_TEST_POSTGRES_URL"
 
-_MODULES = {"sqlite": "sitrep_core._sqlite", "postgresql": "sitrep_core._postgres"}
+_MODULES = {"sqlite": "sitrep_core.stores._sqlite", "postgresql": "sitrep_core.stores._postgres"}
 
 
 def _module_missing(backend: str) -> str | None:

@@ -10,8 +10,8 @@ import attrs
 import pytest
 
 from sitrep_core import Codec, Count, Event, Source, Strike, Upcaster, ValidationError
-from sitrep_core._codec import MAX_LINE_BYTES, InputErrors
-from sitrep_core._events import BUILTIN_EVENT_TYPES
+from sitrep_core.codec._codec import MAX_LINE_BYTES, InputErrors
+from sitrep_core.model._events import BUILTIN_EVENT_TYPES
 
 CODEC = Codec()
 

@@ -20,8 +20,8 @@ from sitrep_core import (
     copy_log,
     open_log,
 )
-from sitrep_core._jsonl import encode_line
-from sitrep_core._log import GENESIS, StoredRow, chain_hash
+from sitrep_core.stores._jsonl import encode_line
+from sitrep_core.stores._log import GENESIS, StoredRow, chain_hash
 
 ENV = "SITREP_TEST_POSTGRES_URL"
 

@@ -36,8 +36,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from sitrep_core import Codec, ValidationError
-from sitrep_core._events import BUILTIN_EVENT_TYPES
-from sitrep_core._log import chain_hash
+from sitrep_core.model._events import BUILTIN_EVENT_TYPES
+from sitrep_core.stores._log import chain_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -169,7 +169,7 @@ def run_python_block(block: Block, namespace: dict[str, Any]) -> None:
 
 def sitrep_command() -> str | None:
     """The ``sitrep`` executable installed with this package, or None."""
-    if importlib.util.find_spec("sitrep_core._cli") is None:
+    if importlib.util.find_spec("sitrep_core.cli._main") is None:
         return None
     beside = Path(sys.executable).with_name("sitrep")
     return str(beside) if beside.exists() else shutil.which("sitrep")
@@ -312,7 +312,7 @@ def checker_for(tag: Any) -> tuple[Codec, Any]:
         return CODEC, VALIDATOR
     if not _plugin_checkers:
         try:
-            from sitrep_core._plugins import Plugins
+            from sitrep_core.plugins._manager import Plugins
 
             codec = Plugins.load().codec
         except Exception as exc:

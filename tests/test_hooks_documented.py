@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from sitrep_core import _hookspecs
-from sitrep_core._plugins import HOOK_NAMES
+from sitrep_core.plugins import _hookspecs
+from sitrep_core.plugins._manager import HOOK_NAMES
 
 PLUGINS_MD = Path(__file__).resolve().parents[1] / "docs" / "plugins.md"
 
@@ -69,7 +69,7 @@ def test_every_hook_heading_names_a_real_hook() -> None:
 
 
 def test_the_environment_variables_are_documented() -> None:
-    from sitrep_core._plugins import DISABLE_AUTOLOAD_ENV, PLUGINS_ENV
+    from sitrep_core.plugins._manager import DISABLE_AUTOLOAD_ENV, PLUGINS_ENV
 
     text = PLUGINS_MD.read_text(encoding="utf-8")
     assert DISABLE_AUTOLOAD_ENV in text

@@ -15,7 +15,7 @@ import pytest
 from _writers import sample_event
 
 from sitrep_core import Codec, ConflictError, CorruptLogError, TornTailWarning, open_log
-from sitrep_core._jsonl import JsonlLog
+from sitrep_core.stores._jsonl import JsonlLog
 
 WRITERS = Path(__file__).parent / "_writers.py"
 
@@ -286,7 +286,7 @@ class Interleaved:
 def test_head_inside_a_torn_batch_indexes_what_replaced_it(
     path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import sitrep_core._jsonl as jsonl
+    import sitrep_core.stores._jsonl as jsonl
 
     fill(path, 3)
     torn_batch(path, tmp_path)

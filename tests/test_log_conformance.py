@@ -22,7 +22,7 @@ from sitrep_core import (
     ValidationError,
     open_log,
 )
-from sitrep_core._log import GENESIS, chain_hash
+from sitrep_core.stores._log import GENESIS, chain_hash
 
 if TYPE_CHECKING:
     from conftest import StepClock, Targets

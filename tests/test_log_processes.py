@@ -376,7 +376,7 @@ def test_verify_reports_an_inserted_copy(tamper_log: Path) -> None:
 
 def test_verify_reports_a_rehashed_edit(tamper_log: Path) -> None:
     """An edit whose own hash was recomputed still breaks the next record's link."""
-    from sitrep_core._log import chain_hash
+    from sitrep_core.stores._log import chain_hash
 
     def forge(lines: list[bytes]) -> list[bytes]:
         data = orjson.loads(lines[2])

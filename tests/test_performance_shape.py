@@ -25,10 +25,10 @@ import orjson
 import pytest
 
 import sitrep_core as sr
-from sitrep_core import _report
-from sitrep_core._jsonl import _seek_position
-from sitrep_core._projections import Ordered
-from sitrep_core._replay import ViewContext
+from sitrep_core.projections._indexed import Ordered
+from sitrep_core.replay._replay import ViewContext
+from sitrep_core.report import _report
+from sitrep_core.stores._jsonl import _seek_position
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 

@@ -25,10 +25,11 @@ from sitrep_core import (
     Renderer,
     Report,
     Source,
+    ValidationError,
     hookimpl,
     open_log,
 )
-from sitrep_core._plugins import BUILTIN_PLUGINS, HOOK_NAMES
+from sitrep_core.plugins._manager import BUILTIN_PLUGINS, HOOK_NAMES
 from sitrep_core.views import EventSetProjection, ViewContext
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,23 +106,22 @@ def no_autoload(**kwargs: Any) -> Plugins:
 def test_built_ins_are_registered_like_any_plugin() -> None:
     plugins = no_autoload()
     listing = plugins.listing()
-    present = [name for name in BUILTIN_PLUGINS if importlib.util.find_spec(name) is not None]
-    assert [info.name for info in listing] == present
+    assert [info.name for info in listing] == [name for name, _ in BUILTIN_PLUGINS]
     for info in listing:
         assert info.builtin
         assert info.version == CORE_VERSION
         assert info.project == "sitrep-core"
         assert list(info.hooks) == sorted(info.hooks)
         assert set(info.hooks) <= set(HOOK_NAMES)
-        assert plugins.manager.get_plugin(info.name) is importlib.import_module(info.name)
-    builtins = next(info for info in listing if info.name == "sitrep_core._builtins")
+        assert plugins.manager.get_plugin(info.name) is dict(BUILTIN_PLUGINS)[info.name]
+    builtins = next(info for info in listing if info.name == "sitrep_core.core")
     assert builtins.hooks == ("sitrep_event_types", "sitrep_projections", "sitrep_upcasters")
 
 
 def test_each_load_has_its_own_manager() -> None:
     first, second = no_autoload(), no_autoload()
     assert first.manager is not second.manager
-    first.manager.unregister(name="sitrep_core._render_json")
+    first.manager.unregister(name="sitrep_core.json")
     assert "json" not in first.renderers()
     assert "json" in second.renderers()
 
@@ -146,9 +146,9 @@ def test_projections_are_new_instances_each_time() -> None:
 
 
 def test_a_built_in_can_be_blocked() -> None:
-    plugins = no_autoload(block=["sitrep_core._render_json"])
+    plugins = no_autoload(block=["sitrep_core.json"])
     assert "json" not in plugins.renderers()
-    assert "sitrep_core._render_json" not in [info.name for info in plugins.listing()]
+    assert "sitrep_core.json" not in [info.name for info in plugins.listing()]
 
 
 # -- plugins given explicitly --------------------------------------------------------
@@ -202,7 +202,7 @@ def test_a_plugin_cannot_take_a_built_in_tag() -> None:
         TYPE: ClassVar[str] = "strike"
 
     plugins = no_autoload(extra=[plugin("impostor", sitrep_event_types=[FakeStrike])])
-    with pytest.raises(PluginError, match=r"'strike' is claimed by both sitrep_core._builtins"):
+    with pytest.raises(PluginError, match=r"'strike' is claimed by both sitrep_core.core"):
         plugins.codec
 
 
@@ -220,7 +220,7 @@ def test_two_plugins_claiming_one_format_are_both_named() -> None:
     )
     with pytest.raises(PluginError) as caught:
         plugins.renderers()
-    assert "sitrep_core._render_markdown" in str(caught.value)
+    assert "sitrep_core.markdown" in str(caught.value)
     assert "mine" in str(caught.value)
     assert caught.value.plugin == "mine"
 
@@ -434,16 +434,24 @@ def test_a_blocked_entry_point_is_not_loaded(installed: Path) -> None:
     assert "broken" not in names
 
 
-def test_open_log_reads_installed_plugin_types_by_default(
+def test_plugins_open_a_log_that_reads_their_types(
     installed: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SITREP_PLUGINS", "heard")
     heard = importlib.import_module("sitrep_heard")
-    log = open_log(installed / "log.jsonl")
-    log.append([heard.Heard(occurred="2017-09-05", what="aircraft", sources=[Source("AP")])])
-    log.close()
-    with open_log(installed / "log.jsonl") as again:
+    plugins = sitrep_core.Plugins.load()
+    with plugins.open_log(installed / "log.jsonl") as log:
+        log.append([heard.Heard(occurred="2017-09-05", what="aircraft", sources=[Source("AP")])])
+    with plugins.open_log(installed / "log.jsonl") as again:
         assert [r.event.what for r in again.read()] == ["aircraft"]
+
+
+def test_open_log_alone_loads_no_plugin(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # storage knows the built-in types only: a plugin's type is not registered there
+    monkeypatch.setenv("SITREP_PLUGINS", "heard")
+    heard = importlib.import_module("sitrep_heard")
+    with open_log(installed / "log.jsonl") as log, pytest.raises(ValidationError):
+        log.append([heard.Heard(occurred="2017-09-05", what="aircraft")])
 
 
 def test_render_loads_the_plugins_afresh(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,11 +23,11 @@ import pytest
 from _writers import sample_event
 
 from sitrep_core import ConflictError, SitrepError, StoreUnavailableError, open_log
-from sitrep_core._log import chain_hash
+from sitrep_core.stores._log import chain_hash
 
 psycopg = pytest.importorskip("psycopg", reason="the PostgreSQL store needs psycopg")
 
-from sitrep_core._postgres import SCHEMA_VERSION, PostgresLog  # noqa: E402
+from sitrep_core.stores._postgres import SCHEMA_VERSION, PostgresLog  # noqa: E402
 
 ENV = "SITREP_TEST_POSTGRES_URL"
 WRITERS = Path(__file__).parent / "_writers.py"

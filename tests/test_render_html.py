@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import sitrep_core
-import sitrep_core._hookspecs
+import sitrep_core.plugins._hookspecs
 from sitrep_core import (
     ActorDefined,
     Agreement,
@@ -36,8 +36,9 @@ from sitrep_core import (
     build_report,
     open_log,
 )
-from sitrep_core import _render_html as html_renderer
-from sitrep_core._render_html import CONTENT_SECURITY_POLICY, render_html, safe_url
+from sitrep_core.plugins._builtins import BUILTIN_PLUGINS
+from sitrep_core.renderers import _html as html_renderer
+from sitrep_core.renderers._html import CONTENT_SECURITY_POLICY, render_html, safe_url
 from sitrep_core.views import Directory
 
 COALITION = Source("Coalition press release", "B", 2, url="https://www.inherentresolve.mil/")
@@ -234,8 +235,8 @@ def assert_content_security_policy(page: Page) -> None:
 
 def test_the_renderer_is_a_plugin_like_any_other() -> None:
     manager = pluggy.PluginManager("sitrep")
-    manager.add_hookspecs(sitrep_core._hookspecs)
-    manager.register(html_renderer)
+    manager.add_hookspecs(sitrep_core.plugins._hookspecs)
+    manager.register(dict(BUILTIN_PLUGINS)["sitrep_core.html"])
     renderers = [r for found in manager.hook.sitrep_renderers() for r in found]
     assert [(r.format, r.extension, r.media_type) for r in renderers] == [
         ("html", ".html", "text/html")

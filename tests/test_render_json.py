@@ -12,8 +12,8 @@ from _hostile import HOSTILE, Tally, poison
 from _seed_log import seed_log
 
 from sitrep_core import Count, Plugins, Report, SitrepError, ValidationError, build_report
-from sitrep_core._render_json import render_json, report_data, report_from_json, report_schema
-from sitrep_core._schema import dumps
+from sitrep_core.codec._schema import dumps
+from sitrep_core.renderers._json import render_json, report_data, report_from_json, report_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / "docs" / "report-schema.json"
@@ -34,7 +34,7 @@ def validator() -> jsonschema.Draft202012Validator:
 
 def test_the_committed_schema_is_the_generated_one() -> None:
     assert COMMITTED.read_text(encoding="utf-8") == dumps(report_schema()), (
-        "regenerate it: python -m sitrep_core._render_json > docs/report-schema.json"
+        "regenerate it: python -m sitrep_core.renderers._json > docs/report-schema.json"
     )
 
 

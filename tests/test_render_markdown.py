@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from sitrep_core import Count, Plugins, Report, build_report
-from sitrep_core._render_markdown import escape, render_markdown, safe_url
+from sitrep_core.renderers._markdown import escape, render_markdown, safe_url
 from sitrep_core.views import LogInfo
 
 # CommonMark plus the GFM extensions markdown-it has built in (tables, strikethrough)

@@ -13,14 +13,14 @@ import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from sitrep_core import Codec, Count, Event, ValidationError
-from sitrep_core._events import BUILTIN_EVENT_TYPES, CONVOY_STATUSES, STANCES
-from sitrep_core._schema import DRAFT, dumps, line_schema
-from sitrep_core._values import non_empty, one_of
+from sitrep_core.codec._schema import DRAFT, dumps, line_schema
+from sitrep_core.model._events import BUILTIN_EVENT_TYPES, CONVOY_STATUSES, STANCES
+from sitrep_core.model._values import non_empty, one_of
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_FILE = ROOT / "docs" / "line-format.schema.json"
 EXAMPLE_EVENTS = ROOT / "examples" / "qalamoun-2017" / "events.jsonl"
-REGENERATE = "python -m sitrep_core._schema > docs/line-format.schema.json"
+REGENERATE = "python -m sitrep_core.codec._schema > docs/line-format.schema.json"
 
 CODEC = Codec()
 SCHEMA = CODEC.json_schema()
@@ -41,7 +41,7 @@ def test_the_committed_schema_is_the_generated_one() -> None:
 
 def test_the_regeneration_command_reproduces_the_committed_file() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "sitrep_core._schema"],
+        [sys.executable, "-m", "sitrep_core.codec._schema"],
         capture_output=True,
         check=True,
         cwd=ROOT,

@@ -23,8 +23,8 @@ from sitrep_core import (
     StoreUnavailableError,
     open_log,
 )
-from sitrep_core._log import chain_hash
-from sitrep_core._sqlite import SCHEMA_VERSION, SqliteLog
+from sitrep_core.stores._log import chain_hash
+from sitrep_core.stores._sqlite import SCHEMA_VERSION, SqliteLog
 
 WRITERS = Path(__file__).parent / "_writers.py"
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep_core import FuzzyTime, ValidationError
-from sitrep_core._time import MAX_TIME, MIN_TIME, moment_of
+from sitrep_core.model._time import MAX_TIME, MIN_TIME, moment_of
 
 
 def utc(

@@ -8,7 +8,7 @@ import attrs
 import pytest
 
 from sitrep_core import Count, Source, ValidationError
-from sitrep_core._values import CREDIBILITY, MAX_COUNT, RELIABILITY, one_of
+from sitrep_core.model._values import CREDIBILITY, MAX_COUNT, RELIABILITY, one_of
 
 # -- counts ---------------------------------------------------------------------------
 

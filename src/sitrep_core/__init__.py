@@ -1,12 +1,11 @@
 """sitrep-core: situation reports kept as an append-only log of typed, sourced events.
 
-The data path: codec -> log -> replay -> projections -> report -> renderer.
+The data path, one package or module a stage: model -> codec -> stores -> projections ->
+replay -> report -> renderers, with plugins and the cli on top.
 """
 
-from ._checkpoints import Checkpoint, Checkpoints, FileCheckpoints, MemoryCheckpoints
-from ._codec import Codec, Upcaster
-from ._copy import CopyResult, copy_log
-from ._errors import (
+from .codec import Codec, Upcaster
+from .errors import (
     ConflictError,
     CorruptLogError,
     DuplicateIdError,
@@ -15,28 +14,46 @@ from ._errors import (
     TornTailWarning,
     ValidationError,
 )
-from ._events import (
+from .model import (
     ActorDefined,
     Agreement,
     AidDelivery,
     Control,
     ConvoyMove,
+    Count,
     Evacuation,
     Event,
+    FuzzyTime,
     Operation,
     PlaceDefined,
     Retraction,
+    Source,
     Statement,
     Strike,
 )
-from ._hookspecs import Renderer, hookimpl
-from ._log import AppendResult, EventLog, Record, VerifyResult, open_log
-from ._plugins import PluginInfo, Plugins, render
-from ._replay import Change, Projection, Snapshot, changes, replay
-from ._report import Report, build_report
-from ._sqlite import StoreUnavailableError
-from ._time import FuzzyTime
-from ._values import Count, Source
+from .plugins import PluginInfo, Plugins, hookimpl, render
+from .projections import Change, Projection
+from .renderers import Renderer
+from .replay import (
+    Checkpoint,
+    Checkpoints,
+    FileCheckpoints,
+    MemoryCheckpoints,
+    Snapshot,
+    changes,
+    replay,
+)
+from .report import Report, build_report
+from .stores import (
+    AppendResult,
+    CopyResult,
+    EventLog,
+    Record,
+    StoreUnavailableError,
+    VerifyResult,
+    copy_log,
+    open_log,
+)
 
 __version__ = "0.1.0"
 

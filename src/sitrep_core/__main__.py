@@ -1,6 +1,6 @@
 """``python -m sitrep_core``: the ``sitrep`` command."""
 
-from ._cli import main
+from .cli._main import main
 
 if __name__ == "__main__":
     main()

@@ -1,13 +1,13 @@
 """The typed views a :class:`~sitrep_core.Report` is made of, for renderer authors."""
 
-from ._convoys import ConvoyView, Detachment, EventRef, RoutePoint, VehicleTally
-from ._directory import Actor, Directory, Place, fold_name
-from ._figures import Claim, Figure
-from ._projections import EventSetProjection
-from ._replay import Change, ViewContext
-from ._report import LogInfo, Update
-from ._stances import StanceEntry, StanceView
-from ._timeline import SourceView, TimelineEntry
+from .projections import Change, ViewContext
+from .projections._convoys import ConvoyView, Detachment, EventRef, RoutePoint, VehicleTally
+from .projections._directory import Actor, Directory, Place, fold_name
+from .projections._figures import Claim, Figure
+from .projections._indexed import EventSetProjection
+from .projections._stances import StanceEntry, StanceView
+from .projections._timeline import SourceView, TimelineEntry
+from .report._report import LogInfo, Update
 
 __all__ = [
     "Actor",

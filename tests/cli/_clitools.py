@@ -20,8 +20,8 @@ SCRIPT = Path(sys.executable).with_name("sitrep")
 
 def needs_plugins() -> None:
     """Skip, with the reason, when the plugin manager is not there."""
-    if importlib.util.find_spec("sitrep_core._plugins") is None:
-        pytest.skip("the plugin manager (sitrep_core._plugins) is not there yet")
+    if importlib.util.find_spec("sitrep_core.plugins._manager") is None:
+        pytest.skip("the plugin manager (sitrep_core.plugins._manager) is not there yet")
 
 
 @attrs.frozen

@@ -10,10 +10,10 @@ import pytest
 from _clitools import Sitrep, snapshot
 
 from sitrep_core import Count, Event, open_log
-from sitrep_core._cli_fields import event_from_words, field_specs, parse_count, parse_source
-from sitrep_core._codec import Codec
-from sitrep_core._errors import ValidationError
-from sitrep_core._events import BUILTIN_EVENT_TYPES
+from sitrep_core.cli._fields import event_from_words, field_specs, parse_count, parse_source
+from sitrep_core.codec._codec import Codec
+from sitrep_core.errors import ValidationError
+from sitrep_core.model._events import BUILTIN_EVENT_TYPES
 
 MCGURK = [
     "statement",

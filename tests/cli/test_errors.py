@@ -8,9 +8,9 @@ import pytest
 from _clitools import Sitrep
 
 from sitrep_core import ConflictError, CorruptLogError, DuplicateIdError, ValidationError
-from sitrep_core._cli import Failure, _failure
-from sitrep_core._codec import InputErrors
-from sitrep_core._errors import PluginError
+from sitrep_core.cli._main import Failure, _failure
+from sitrep_core.codec._codec import InputErrors
+from sitrep_core.errors import PluginError
 
 
 @pytest.mark.parametrize(

@@ -100,7 +100,7 @@ def test_a_plugin_module_adds_a_type_and_a_format(
 
 def test_a_plugin_can_be_left_out(sitrep: Sitrep, story_log: Path) -> None:
     needs_plugins()
-    done = sitrep("-p", "no:sitrep_core._render_html", "render", story_log, "-f", "html")
+    done = sitrep("-p", "no:sitrep_core.html", "render", story_log, "-f", "html")
     assert done.code == 2
     assert "no renderer for format 'html'" in done.err
 

@@ -44,8 +44,8 @@ from sitrep_core import (
     Source,
     build_report,
 )
-from sitrep_core._log import MemoryLog
-from sitrep_core._values import OneOf
+from sitrep_core.model._values import OneOf
+from sitrep_core.stores._log import MemoryLog
 
 BROWSER = next(
     (

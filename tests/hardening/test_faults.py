@@ -40,8 +40,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitrep_core import Event, StoreUnavailableError, TornTailWarning
-from sitrep_core._jsonl import JsonlLog
-from sitrep_core._sqlite import SqliteLog
+from sitrep_core.stores._jsonl import JsonlLog
+from sitrep_core.stores._sqlite import SqliteLog
 
 TRIALS = int(os.environ.get("SITREP_FAULT_TRIALS", "20"))
 EXAMPLES = int(os.environ.get("SITREP_FAULT_EXAMPLES", "40"))
@@ -252,7 +252,7 @@ def test_sqlite_append_on_a_full_disk(steps: list[tuple[int, int]], reopen: bool
 def test_the_command_line_reports_a_full_disk_in_one_line(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from sitrep_core._cli import cli
+    from sitrep_core.cli._main import cli
 
     path = tmp_path / "log.jsonl"
     JsonlLog(path).close()

@@ -31,8 +31,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from sitrep_core import Codec, Count, Event, Source, ValidationError
-from sitrep_core._codec import MAX_LINE_BYTES, InputErrors
-from sitrep_core._log import MemoryLog
+from sitrep_core.codec._codec import MAX_LINE_BYTES, InputErrors
+from sitrep_core.stores._log import MemoryLog
 
 CODEC = Codec()
 LINES = seed_lines()
@@ -414,7 +414,7 @@ def test_byte_order_mark_line_ends_and_nul_bytes() -> None:
 
 
 def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
-    from sitrep_core._cli import cli
+    from sitrep_core.cli._main import cli
 
     result = CliRunner().invoke(cli, list(args), input=input, prog_name="sitrep")
     if result.exception is not None and not isinstance(result.exception, SystemExit):

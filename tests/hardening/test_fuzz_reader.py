@@ -24,7 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sitrep_core import Codec, CorruptLogError, Statement, TornTailWarning, open_log
-from sitrep_core._jsonl import JsonlLog
+from sitrep_core.stores._jsonl import JsonlLog
 
 CODEC = Codec()
 BATCHES = (1, 2, 5, 10, 1, 20, 3, 30, 14)
@@ -259,7 +259,7 @@ def test_open_log_on_a_binary_sqlite_file_is_a_corrupt_log(folder: Path) -> None
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    from sitrep_core._cli import cli
+    from sitrep_core.cli._main import cli
 
     result = CliRunner().invoke(cli, list(args), prog_name="sitrep")
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -21,7 +21,7 @@ from _writers import sample_event
 from click.testing import CliRunner
 
 from sitrep_core import Checkpoint, FileCheckpoints, PluginError, Plugins, open_log
-from sitrep_core._cli import cli
+from sitrep_core.cli._main import cli
 
 SOURCES = [ROOT / "src", ROOT / "plugins"]
 TEMPLATES = ROOT / "src" / "sitrep_core" / "templates"

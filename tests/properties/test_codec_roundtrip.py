@@ -38,7 +38,7 @@ from sitrep_core import (
     Statement,
     Strike,
 )
-from sitrep_core._events import (
+from sitrep_core.model._events import (
     AGREEMENT_KINDS,
     BUILTIN_EVENT_TYPES,
     CONTROL_STATUSES,
@@ -46,7 +46,7 @@ from sitrep_core._events import (
     STANCES,
     new_event_id,
 )
-from sitrep_core._values import MAX_COUNT, QUALIFIERS, Qualifier
+from sitrep_core.model._values import MAX_COUNT, QUALIFIERS, Qualifier
 
 CODEC = Codec()
 OTHER_CODEC = Codec()  # a second codec, built apart, writes the same bytes

@@ -11,7 +11,7 @@ import pytest
 import sitrep_geojson
 
 import sitrep_core
-import sitrep_core._hookspecs
+import sitrep_core.plugins._hookspecs
 from sitrep_core import (
     ConvoyMove,
     Count,
@@ -156,7 +156,7 @@ def test_output_is_deterministic() -> None:
 
 def test_the_renderer_answers_the_hook() -> None:
     manager = pluggy.PluginManager("sitrep")
-    manager.add_hookspecs(sitrep_core._hookspecs)
+    manager.add_hookspecs(sitrep_core.plugins._hookspecs)
     manager.register(sitrep_geojson)
     (renderer,) = [r for found in manager.hook.sitrep_renderers() for r in found]
     assert (renderer.format, renderer.extension, renderer.media_type) == (

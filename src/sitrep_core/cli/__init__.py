@@ -1,0 +1,5 @@
+"""The ``sitrep`` command line."""
+
+from ._main import cli, main
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,26 @@
+"""What a renderer is: an output format with a function from a report to text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+
+@attrs.frozen
+class Renderer:
+    """An output format: ``render`` turns a :class:`Report` into the document's text.
+
+    ``format`` is the name ``sitrep render --format`` and ``Plugins.render`` take;
+    ``extension`` (with its dot) picks the renderer for an output file's name.
+    """
+
+    format: str
+    render: Callable[[Report], str]
+    media_type: str = "text/plain"
+    extension: str = ".txt"
+    description: str = ""
