@@ -1,13 +1,33 @@
-"""The typed views a :class:`~sitrep_core.Report` is made of, for renderer authors."""
+"""The typed views a :class:`~sitrep_core.Report` is made of, for renderer and plugin
+authors: what each projection's view holds, and the document the built-in
+renderers lay out. See docs/plugins.md for what each field means.
+"""
 
-from .projections import Change, ViewContext
-from .projections._convoys import ConvoyView, Detachment, EventRef, RoutePoint, VehicleTally
-from .projections._directory import Actor, Directory, Place, fold_name
-from .projections._figures import Claim, Figure
-from .projections._indexed import EventSetProjection
-from .projections._stances import StanceEntry, StanceView
-from .projections._timeline import SourceView, TimelineEntry
-from .report._report import LogInfo, Update
+from .projections import (
+    Actor,
+    Change,
+    Claim,
+    ConvoyView,
+    Detachment,
+    Directory,
+    Fact,
+    Figure,
+    Place,
+    Ref,
+    RoutePoint,
+    SourceView,
+    StanceEntry,
+    StanceView,
+    StatusView,
+    Subject,
+    TimelineEntry,
+    VehicleReport,
+    VehicleTally,
+    ViewContext,
+    Whereabouts,
+    fold_name,
+)
+from .report import Highlights, LogInfo, Section, Update
 
 __all__ = [
     "Actor",
@@ -16,18 +36,24 @@ __all__ = [
     "ConvoyView",
     "Detachment",
     "Directory",
-    "EventRef",
-    "EventSetProjection",
+    "Fact",
     "Figure",
+    "Highlights",
     "LogInfo",
     "Place",
+    "Ref",
     "RoutePoint",
+    "Section",
     "SourceView",
     "StanceEntry",
     "StanceView",
+    "StatusView",
+    "Subject",
     "TimelineEntry",
     "Update",
+    "VehicleReport",
     "VehicleTally",
     "ViewContext",
+    "Whereabouts",
     "fold_name",
 ]

@@ -7,7 +7,6 @@ refused with the line number and the field path.
 
 from __future__ import annotations
 
-import types
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
@@ -20,9 +19,8 @@ from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, Iter
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ..errors import ValidationError
-from ..model._events import BUILTIN_EVENT_TYPES, Event
+from ..model import BUILTIN_EVENT_TYPES, Event
 from ..model._time import FuzzyTime
-from ..model._time import _parse as parse_time
 from ..model._values import Count, Qualifier, Reliability
 
 MAX_LINE_BYTES = 1 << 20
@@ -49,7 +47,53 @@ def _strike_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-BUILTIN_UPCASTERS: tuple[Upcaster, ...] = (Upcaster("strike", 1, _strike_v1_to_v2),)
+def _location_of(data: dict[str, Any]) -> dict[str, Any]:
+    """``position`` (words) and ``near`` (places) of a version-1 line as one ``location``;
+    a position may also be missing (in some versions it was the only field)."""
+    data = dict(data)
+    text = data.pop("position", None)
+    near = data.pop("near", None)
+    places = [near] if isinstance(near, str) else list(near or [])
+    if text is not None or places:
+        location: dict[str, Any] = {"places": places}
+        if text is not None:
+            location["text"] = text
+        elif places:
+            location["relation"] = "near"
+        data["location"] = location
+    return data
+
+
+def _renamed(old: str, new: str, listed: bool) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An upcaster that renames one field (making a single value a list when ``listed``)."""
+
+    def upcast(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        if old in data:
+            value = data.pop(old)
+            data[new] = (
+                [value] if listed and value is not None and not isinstance(value, list) else value
+            )
+            if data[new] is None:
+                del data[new]
+        return data
+
+    return upcast
+
+
+def _statement_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Statement v1 had one ``actor`` and one ``stance``; v2 lists ``actors`` and ``stances``."""
+    return _renamed("stance", "stances", True)(_renamed("actor", "actors", True)(data))
+
+
+BUILTIN_UPCASTERS: tuple[Upcaster, ...] = (
+    Upcaster("strike", 1, _strike_v1_to_v2),
+    Upcaster("strike", 2, _location_of),
+    Upcaster("convoy-move", 1, _location_of),
+    Upcaster("aid-delivery", 1, _location_of),
+    Upcaster("evacuation", 1, _renamed("origin", "origins", True)),
+    Upcaster("statement", 1, _statement_v1_to_v2),
+)
 
 
 def _strict(kind: type, name: str) -> Callable[[Any, Any], Any]:
@@ -97,22 +141,10 @@ def _structure_datetime(value: Any, _type: Any) -> datetime:
     return moment
 
 
-_MOMENTS: dict[datetime, str] = {}
-
-
 def unstructure_datetime(moment: datetime) -> str:
     """A date-time as a line holds it: ISO 8601 in UTC, ``Z`` for the zone."""
-    if moment.tzinfo is UTC:  # the same instant in another zone prints apart: not shared
-        found = _MOMENTS.get(moment)
-        if found is not None:
-            return found
     text = moment.astimezone(UTC).isoformat()
-    text = text[:-6] + "Z" if text.endswith("+00:00") else text
-    if moment.tzinfo is UTC:
-        if len(_MOMENTS) >= _CACHE_LIMIT:
-            _MOMENTS.clear()
-        _MOMENTS[moment] = text
-    return text
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _structure_fuzzy(value: Any, _type: Any) -> FuzzyTime:
@@ -155,123 +187,6 @@ def _passthrough(value: Any, _type: Any) -> Any:
     return value
 
 
-_CACHE_LIMIT = 1 << 14
-"""Distinct values a stored-record cache keeps before it starts over."""
-
-_PLAIN = (str, int, bool, type(None))
-
-
-class _ValueCache:
-    """Value objects built from stored lines, shared: the same source, count or moment
-    recurs on many lines, and frozen objects can be shared safely."""
-
-    def __init__(self, converter: cattrs.Converter) -> None:
-        self.converter = converter
-        self._objects: dict[tuple[type, Any], Any] = {}
-        self._moments: dict[str, datetime] = {}
-
-    def conversions(self, cls: type[Event]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
-        """(field, conversion) for the fields of ``cls`` whose JSON is not the value itself."""
-        found = []
-        for field in attrs.fields(attrs.resolve_types(cls)):
-            convert = self._conversion(field.type)
-            if convert is not None:
-                found.append((field.name, convert))
-        return tuple(found)
-
-    def _conversion(self, type_: Any) -> Callable[[Any], Any] | None:
-        args = [a for a in typing.get_args(type_) if a is not type(None)]
-        if typing.get_origin(type_) in (typing.Union, types.UnionType) and len(args) == 1:
-            type_ = args[0]  # Optional[X]: None is skipped before converting
-        origin = typing.get_origin(type_)
-        if type_ in _PLAIN or origin is typing.Literal:
-            return None
-        if type_ is float:
-            return _float
-        if type_ is datetime:
-            return self.moment
-        if type_ is FuzzyTime:
-            return parse_time
-        if type_ is Count:
-            return self.count
-        if origin is tuple and typing.get_args(type_) == (str, ...):
-            return _tuple_of_list
-        if _is_array(type_) and attrs.has(typing.get_args(type_)[0]):
-            return self._values_of(typing.get_args(type_)[0])
-        if _is_object(type_) and typing.get_args(type_)[1] is Count:
-            count = self.count
-            return lambda value: {k: count(v) for k, v in value.items()}
-        return lambda value: self.converter.structure(value, type_)
-
-    def _values_of(self, cls: type) -> Callable[[Any], tuple[Any, ...]]:
-        objects, structure = self._objects, self.converter.structure
-
-        def values(data: list[dict[str, Any]]) -> tuple[Any, ...]:
-            found = []
-            for item in data:
-                key = (cls, tuple(item.items()))
-                value = objects.get(key)
-                if value is None:
-                    if len(objects) >= _CACHE_LIMIT:
-                        objects.clear()
-                    value = objects[key] = structure(item, cls)
-                found.append(value)
-            return tuple(found)
-
-        return values
-
-    def moment(self, value: str) -> datetime:
-        found = self._moments.get(value)
-        if found is None:
-            if len(self._moments) >= _CACHE_LIMIT:
-                self._moments.clear()
-            found = self._moments[value] = _structure_datetime(value, datetime)
-        return found
-
-    def value(self, data: dict[str, Any], cls: type) -> Any:
-        key = (cls, tuple(data.items()))
-        found = self._objects.get(key)
-        if found is None:
-            if len(self._objects) >= _CACHE_LIMIT:
-                self._objects.clear()
-            found = self._objects[key] = self.converter.structure(data, cls)
-        return found
-
-    def count(self, data: Any) -> Count:
-        if type(data) is int:
-            key: tuple[type, Any] = (Count, data)
-        else:
-            key = (Count, tuple(data.items()))
-        found = self._objects.get(key)
-        if found is None:
-            if len(self._objects) >= _CACHE_LIMIT:
-                self._objects.clear()
-            found = self._objects[key] = self.converter.structure(data, Count)
-        return found
-
-
-def _tuple_of_list(value: Any) -> tuple[Any, ...]:
-    if type(value) is not list:
-        raise TypeError("expected an array")
-    return tuple(value)
-
-
-def _plain_init(cls: type[Event]) -> Callable[..., None]:
-    """An ``__init__`` for ``cls`` that sets its fields (defaults included) as given:
-    no converters, no validators. attrs makes it, from a class of the same fields."""
-    these = {
-        field.name: attrs.field(default=field.default, init=field.init)
-        for field in attrs.fields(cls)
-    }
-    plain = attrs.make_class(f"Plain{cls.__name__}", these, frozen=True, slots=True, kw_only=True)
-    init: Callable[..., None] = plain.__dict__["__init__"]
-    return init
-
-
-def _float(value: Any) -> Any:
-    return float(value) if type(value) is int else value
-
-
 class Codec:
     """Turns events of the registered types into lines and back.
 
@@ -286,12 +201,13 @@ class Codec:
         self.types: dict[str, type[Event]] = {}
         for cls in event_types:
             if not cls.TYPE:
-                raise ValueError(f"{cls.__qualname__} has no TYPE tag")
+                raise ValidationError(f"{cls.__qualname__} has no TYPE tag", field="type")
             other = self.types.get(cls.TYPE)
             if other is not None and other is not cls:
-                raise ValueError(
+                raise ValidationError(
                     f"type tag {cls.TYPE!r} is claimed by both {other.__qualname__} "
-                    f"and {cls.__qualname__}"
+                    f"and {cls.__qualname__}",
+                    field="type",
                 )
             self.types[cls.TYPE] = cls
         self.upcasters: dict[tuple[str, int], Upcaster] = {}
@@ -300,16 +216,6 @@ class Codec:
         self.converter = self._make_converter()
         self._structure = {tag: self._structure_fn(cls) for tag, cls in self.types.items()}
         self._unstructure = {cls: self._unstructure_fn(cls) for cls in self.types.values()}
-        self._values = _ValueCache(self.converter)
-        self._stored = {
-            tag: (cls, cls.VERSION, self._values.conversions(cls))
-            for tag, cls in self.types.items()
-        }
-        # the built-in types' values are only checked: a stored line of theirs, once
-        # converted, is set as it is (their constructors would check it again)
-        self._trusted = {
-            cls: _plain_init(cls) for cls in self.types.values() if cls in BUILTIN_EVENT_TYPES
-        }
 
     def _make_converter(self) -> cattrs.Converter:
         conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
@@ -458,37 +364,6 @@ class Codec:
         except Exception as exc:
             field, message = _locate(exc)
             raise ValidationError(message, field=field) from None
-
-    def from_stored(self, data: dict[str, Any]) -> Event:
-        """Build an event from a line a log stored: what :meth:`from_dict` gives, faster.
-
-        A stored line was checked when it was appended, so it is trusted: its JSON
-        types, and for the built-in types its values, which are set without being
-        checked again (``verify`` checks every line in full); other types go through
-        their constructor. Equal sources, counts and times are shared between events.
-        A line of an older version, or one that does not build (a missing or unknown
-        field, a value of another JSON type), takes the path of :meth:`from_dict`,
-        whose error names the field.
-        """
-        try:
-            cls, version, conversions = self._stored[data["type"]]
-            if data.get("v", version) != version:
-                return self.from_dict(data)
-            body = data.copy()
-            del body["type"]
-            body.pop("v", None)
-            for key, convert in conversions:
-                value = body.get(key)
-                if value is not None:
-                    body[key] = convert(value)
-            init = self._trusted.get(cls)
-            if init is None:
-                return cls(**body)
-            event = object.__new__(cls)
-            init(event, **body)
-            return event
-        except Exception:  # the detailed path says what is wrong
-            return self.from_dict(data)
 
     # -- events <-> bytes ---------------------------------------------------------
 

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ..model._events import MAX_ID_LENGTH, _check_id, _latitude, _longitude
+from ..model._envelope import MAX_ID_LENGTH, _check_id
+from ..model._reference import _latitude, _longitude
 from ..model._time import _POINT, FuzzyTime
 from ..model._values import MAX_COUNT, Count, OneOf, non_empty
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection
 from typing import Any, Literal
 
@@ -75,12 +76,22 @@ def _check_int(name: str, value: object) -> None:
         raise ValidationError(f"{value} is beyond any real count", field=name)
 
 
+APPROX_MARGIN = 0.1
+"""How far "around N" reaches either side of N when the source gives no bounds (10%)."""
+
+
+def _including(value: Any) -> dict[str, Count]:
+    return dict(value)
+
+
 @attrs.frozen
 class Count:
     """A number as a source gave it: ``around 308``, ``at least 25``, ``10-20``, ``unknown``.
 
     ``value`` is the best figure; ``low``/``high`` bound it where known (UCDP's
-    best/low/high). ``text`` keeps the source's own words.
+    best/low/high). ``text`` keeps the source's own words. ``including`` names parts
+    of the count ("at least 52 killed, including 17 children": ``{"children": 17}``);
+    parts are not summed and need not add up to the whole.
     """
 
     value: int | None = None
@@ -88,8 +99,14 @@ class Count:
     low: int | None = None
     high: int | None = None
     text: str | None = None
+    including: dict[str, Count] = attrs.field(factory=dict, converter=_including, hash=False)
 
     def __attrs_post_init__(self) -> None:
+        for part, count in self.including.items():
+            if not isinstance(part, str) or not part.strip():
+                raise ValidationError("a part is named by a non-empty string", field="including")
+            if not isinstance(count, Count):
+                raise ValidationError(f"{count!r} is not a count", field=f"including.{part}")
         for name in ("value", "low", "high"):
             _check_int(name, getattr(self, name))
         if self.qualifier not in QUALIFIERS:
@@ -155,6 +172,35 @@ class Count:
             return self.value
         return self.high
 
+    def bounds(self) -> tuple[int, int | None]:
+        """The least and most the count can be as read here (None: no upper bound).
+
+        "around N" without bounds reads as N +/- 10% (:data:`APPROX_MARGIN`); "at least
+        N" has no upper bound; "at most N" goes down to 0; unknown is anything. Two
+        claims that can both be true have overlapping bounds.
+        """
+        if self.qualifier == "approx" and self.low is None and self.high is None:
+            assert self.value is not None
+            margin = max(1, math.ceil(self.value * APPROX_MARGIN))
+            return max(self.value - margin, 0), self.value + margin
+        low = self.lower
+        if self.qualifier == "at-least":
+            return (low or 0), self.high
+        if self.qualifier == "unknown":
+            return (self.low or 0), self.high
+        return (low or 0), self.upper
+
+    def agrees_with(self, other: Count) -> bool:
+        """True when both counts can be true at once (their bounds overlap)."""
+        low, high = self.bounds()
+        other_low, other_high = other.bounds()
+        return (high is None or other_low <= high) and (other_high is None or low <= other_high)
+
+    def specificity(self) -> int:
+        """How narrow the count is (0 the narrowest), to choose the one that leads."""
+        low, high = self.bounds()
+        return 10**18 if high is None else high - low
+
     def __str__(self) -> str:
         if self.text:
             return self.text
@@ -200,3 +246,56 @@ class Source:
     @property
     def grading_text(self) -> str:
         return f"{RELIABILITY[self.reliability]}, {CREDIBILITY[self.credibility]}"
+
+
+RELATIONS: tuple[str, ...] = (
+    "at",
+    "in",
+    "near",
+    "around",
+    "outside",
+    "between",
+    "north-of",
+    "north-east-of",
+    "east-of",
+    "south-east-of",
+    "south-of",
+    "south-west-of",
+    "west-of",
+    "north-west-of",
+)
+"""How a location relates to the places it names ("east of As Sukhnah")."""
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+@attrs.frozen
+class Location:
+    """Where something was, as precisely as the source said it.
+
+    ``text`` keeps the source's words ("the Syrian Desert east of As Sukhnah");
+    ``relation`` and ``places`` say it as data (``east-of`` one place, ``between``
+    two, ``near`` or ``at`` one or more), so a map can draw an offset or an area
+    rather than snap the point onto a town. ``precision_km`` is the radius within
+    which the source's location is known, where it can be judged.
+    """
+
+    text: str | None = None
+    relation: str | None = attrs.field(default=None, validator=one_of(RELATIONS, "relation"))
+    places: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    precision_km: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for index, place in enumerate(self.places):
+            if not isinstance(place, str) or not place.strip():
+                raise ValidationError("must be a non-empty string", field=f"places[{index}]")
+        if self.text is None and not self.places:
+            raise ValidationError("a location needs its words (text) or places", field="text")
+        if self.relation == "between" and len(self.places) < 2:
+            raise ValidationError("'between' names two places", field="places")
+        if self.relation is not None and not self.places:
+            raise ValidationError(f"{self.relation!r} needs the place it refers to", field="places")
+        if self.precision_km is not None and not self.precision_km > 0:
+            raise ValidationError("a precision is a positive distance in km", field="precision_km")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..renderers import Renderer
+from ..renderers import Renderer, SectionRenderer
 
 if TYPE_CHECKING:
     from ..codec._codec import Upcaster
@@ -51,7 +51,10 @@ def sitrep_upcasters() -> Sequence[Upcaster]:  # type: ignore[empty-body]
 def sitrep_projections() -> Sequence[Projection[Any, Any]]:  # type: ignore[empty-body]
     """Projections this plugin adds to every replay and report.
 
-    Their views appear in :attr:`sitrep_core.Report.extra` under their ``name``.
+    Their views appear in :attr:`sitrep_core.Report.extra` under their ``name``, and
+    as a section of the readable reports unless the projection sets ``section =
+    False`` (a view that only feeds an export); :func:`sitrep_sections` says how
+    such a section reads.
     The hook is called for each replay: return new instances every time. Two
     projections of one name are a :class:`sitrep_core.PluginError`.
 
@@ -64,4 +67,19 @@ def sitrep_renderers() -> Sequence[Renderer]:  # type: ignore[empty-body]
     """Output formats this plugin adds; two plugins claiming one format is an error.
 
     :return: a list of :class:`sitrep_core.Renderer`.
+    """
+
+
+@hookspec
+def sitrep_sections() -> Sequence[SectionRenderer]:  # type: ignore[empty-body]
+    """How this plugin's projection views read as sections of the Markdown and HTML
+    reports: a title, and a function from the view to Markdown and to HTML each.
+
+    Without one, a plugin projection's section lists its view's data as it is. The
+    HTML a plugin returns goes into the page as it is: escape every text that came
+    from a log (``markupsafe.escape``); the Markdown likewise
+    (``sitrep_core.renderers.escape``). Two plugins laying out one projection's
+    section is a :class:`sitrep_core.PluginError`.
+
+    :return: a list of :class:`sitrep_core.SectionRenderer`.
     """

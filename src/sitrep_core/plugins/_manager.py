@@ -16,24 +16,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 import pluggy
 
-from ..codec._codec import Codec, Upcaster
+from ..codec import Codec, Upcaster
 from ..errors import PluginError
-from ..model._events import Event
+from ..model import Event
 from ..projections import Projection
-from ..renderers import Renderer
+from ..renderers import Renderer, SectionRenderer
+from ..report import Report, build_report
+from ..stores import EventLog, open_log
 from . import _hookspecs
 from ._builtins import BUILTIN_PLUGINS
 from ._hookspecs import PROJECT
-
-if TYPE_CHECKING:
-    from ..report._report import Report
-    from ..stores._log import EventLog
-
 
 ENTRY_POINT_GROUP = PROJECT
 """The entry-point group external plugins are found in: ``[project.entry-points.sitrep]``."""
@@ -141,18 +138,25 @@ class Plugins:
     # -- typed wrappers around the hooks ----------------------------------------
 
     def _answers(self, hook: str) -> Iterator[tuple[str, object]]:
-        """(plugin name, answer) of every plugin implementing ``hook``, built-ins first."""
+        """(plugin name, answer) of every plugin implementing ``hook``, built-ins first.
+
+        Each plugin is called through pluggy's hook caller (a subset caller of that one
+        plugin), so tracing and call monitoring see every call, and each answer, or
+        error, is known to come from its plugin.
+        """
         caller: pluggy.HookCaller = getattr(self.manager.hook, hook)
-        for impl in caller.get_hookimpls():
+        impls = caller.get_hookimpls()
+        for impl in impls:
+            others = [other.plugin for other in impls if other is not impl]
             try:
-                answer = impl.function()
+                answers = self.manager.subset_hook_caller(hook, remove_plugins=others)()
             except PluginError:
                 raise
             except Exception as exc:
                 raise PluginError(
                     f"{hook}() raised {type(exc).__name__}: {exc}", plugin=impl.plugin_name
                 ) from exc
-            if answer is not None:
+            for answer in answers:
                 yield impl.plugin_name, answer
 
     def _collect(
@@ -317,17 +321,49 @@ class Plugins:
 
     # -- the data path with these plugins ------------------------------------------
 
+    def sections(self) -> dict[str, SectionRenderer]:
+        """How plugins' projection views read as report sections, by projection name."""
+        found: dict[str, tuple[str, SectionRenderer]] = {}
+        for plugin, section in self._collect(
+            "sitrep_sections", _instance_of(SectionRenderer), "SectionRenderer objects"
+        ):
+            if section.projection in found:
+                raise PluginError(
+                    f"the section of projection {section.projection!r} is laid out by both "
+                    f"{found[section.projection][0]} and {plugin}",
+                    plugin=plugin,
+                )
+            found[section.projection] = (plugin, section)
+        return {name: section for name, (_, section) in found.items()}
+
     def open_log(self, target: str | Path, **options: Any) -> EventLog:
         """:func:`sitrep_core.open_log` with this codec, so plugin event types work."""
-        from ..stores._log import open_log
-
         return open_log(target, codec=self.codec, **options)
 
     def report(self, log: EventLog, **options: Any) -> Report:
-        """:func:`sitrep_core.build_report` with every plugin's projections."""
-        from ..report._report import build_report
+        """:func:`sitrep_core.build_report` with every plugin's projections, and their
+        views laid out as sections the way their plugins say."""
+        report = build_report(log, projections=self.projections(), **options)
+        return self.with_sections(report)
 
-        return build_report(log, projections=self.projections(), **options)
+    def with_sections(self, report: Report) -> Report:
+        """The report with each plugin section rendered by its plugin's section hook."""
+        renderers = self.sections()
+        laid_out = []
+        for section in report.sections:
+            renderer = renderers.get(section.name)
+            if renderer is None:
+                laid_out.append(section)
+                continue
+            laid_out.append(
+                attrs.evolve(
+                    section,
+                    title=renderer.title or section.title,
+                    markdown=_fragment(renderer.markdown, section.view, section.name, "markdown"),
+                    html=_fragment(renderer.html, section.view, section.name, "html"),
+                )
+            )
+        return attrs.evolve(report, sections=tuple(laid_out))
 
     def render(self, report: Report, format: str) -> str:
         """The report as text in ``format``."""
@@ -341,6 +377,15 @@ class Plugins:
                 f"renderer {format!r} returned {type(text).__name__}, not str", plugin=plugin
             )
         return text
+
+
+def _fragment(make: Callable[[Any], str] | None, view: Any, name: str, what: str) -> str | None:
+    if make is None:
+        return None
+    text = make(view)
+    if not isinstance(text, str):
+        raise PluginError(f"the {what} of section {name!r} is {type(text).__name__}, not str")
+    return text
 
 
 def render(report: Report, format: str = "markdown") -> str:

@@ -1,522 +1,504 @@
-"""Convoys: where from and to, status and position now, route, vehicles, people."""
+"""Convoys: where from and to, status and whereabouts now, route, vehicles, people.
+
+Nothing is assumed that no source said: a convoy has no position until one is
+reported (not its origin), a status runs from the earliest evidence for it, and
+after vehicles split off, how many people and vehicles remain is what a later
+report says, or unknown.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ..model._events import (
+from ..model import (
+    STOPPED_STATUSES,
     AidDelivery,
     ConvoyMove,
+    Count,
     Evacuation,
     Event,
+    FuzzyTime,
+    Location,
+    Source,
     Strike,
 )
-from ..model._values import Count
-from ._base import Change, ViewContext
+from ._base import Change, Fact, Projection, Ref, ViewContext
 from ._directory import Directory
-from ._figures import PEOPLE, Figure, figure_claims, figure_label, make_figure
-from ._indexed import IndexedProjection, Ordered, headline_of, latest_key
+from ._figures import PEOPLE, Figure, make_figure, measured
+from ._order import latest_key, timeline_key
 
 
 @attrs.frozen
-class EventRef:
+class StatusView:
+    """A convoy's status and since when it has held (its earliest evidence, not before
+    the status it followed, or when the source said it began)."""
+
+    status: str
+    since: FuzzyTime
+    reported: FuzzyTime
+    sources: tuple[Source, ...]
+    cause: str | None
     event_id: str
-    occurred: str
-    headline: str
+
+
+@attrs.frozen
+class Whereabouts:
+    """Where a convoy was last reported, as the source put it, with a point to draw it
+    near (the mean of the places it names that have coordinates)."""
+
+    location: Location
+    places: tuple[Ref, ...]
+    since: FuzzyTime
+    sources: tuple[Source, ...]
+    event_id: str
+    lat: float | None = None
+    lon: float | None = None
 
 
 @attrs.frozen
 class RoutePoint:
-    occurred: str
-    description: str | None
-    near: tuple[str, ...]
-    lat: float | None
-    lon: float | None
+    """A point of a convoy's travelled route: where it formed, or a reported location."""
+
+    occurred: FuzzyTime
+    location: Location
+    places: tuple[Ref, ...]
     status: str | None
+    event_id: str
+    lat: float | None = None
+    lon: float | None = None
+    origin: bool = False
+
+
+@attrs.frozen
+class VehicleReport:
+    """How many vehicles of a kind a source reported with the convoy, and when."""
+
+    count: Count
+    occurred: FuzzyTime
+    sources: tuple[Source, ...]
     event_id: str
 
 
 @attrs.frozen
 class Detachment:
-    convoy: str
-    vehicles: Count
+    """Vehicles that split off into a convoy of their own."""
+
+    convoy: Ref
+    count: Count
     status: str | None
-    toward: str | None
-    occurred: str
+    toward: Ref | None
+    location: Location | None
+    occurred: FuzzyTime
+    sources: tuple[Source, ...]
+    event_id: str
 
 
 @attrs.frozen
 class VehicleTally:
-    """Vehicles of one kind: how many the convoy formed with, how many are with it now,
-    and where the others went."""
+    """Vehicles of one kind: at formation, split off since, and the latest report of how
+    many are with the convoy (None: not reported since it formed)."""
 
     kind: str
-    total: Count | None
-    current: Count | None
-    detached: tuple[Detachment, ...] = ()
+    at_formation: VehicleReport | None
+    detached: tuple[Detachment, ...]
+    latest: VehicleReport | None
 
 
 @attrs.frozen
 class ConvoyView:
-    id: str
-    group: str | None
-    origin: str | None
-    destination: str | None
-    formed: str | None
-    status: str | None
-    status_since: str | None
-    position: str | None
-    position_since: str | None
+    """One convoy as the sources describe it at a moment."""
+
+    convoy: Ref
+    group: Ref | None
+    origins: tuple[Ref, ...]
+    destination: Ref | None
+    agreement: Ref | None
+    formed: FuzzyTime | None
+    status: StatusView | None
+    whereabouts: Whereabouts | None
     heading: str | None
-    toward: str | None
-    lat: float | None
-    lon: float | None
+    toward: Ref | None
     route: tuple[RoutePoint, ...]
     vehicles: tuple[VehicleTally, ...]
     people: tuple[Figure, ...]
-    strikes: tuple[EventRef, ...]
-    aid: tuple[EventRef, ...]
-    parent: str | None
-    children: tuple[str, ...]
+    split_since: FuzzyTime | None
+    """When vehicles first split off: people figures from before it counted the whole."""
+    strikes: tuple[Event, ...]
+    aid: tuple[Event, ...]
+    parent: Ref | None
+    children: tuple[Ref, ...]
     sources: tuple[str, ...]
     route_omitted: int = 0
-    """Earlier route points a report leaves out (it keeps the latest)."""
     strikes_omitted: int = 0
-    """Earlier strikes a report leaves out."""
     aid_omitted: int = 0
-    """Earlier aid deliveries a report leaves out."""
+
+    @property
+    def key(self) -> str:
+        return self.convoy.key
 
 
-def _ref(event: Event, names: Directory) -> EventRef:
-    return EventRef(event.id, event.occurred.text, headline_of(event, names))
-
-
-def _minus(total: Count, taken: int) -> Count:
-    if total.value is None:
-        return Count(None, "unknown", text=None)
-    return Count(
-        max(total.value - taken, 0), total.qualifier if total.qualifier != "range" else "approx"
-    )
-
-
-class _Convoy:
-    """What one convoy's view is made of, each part in order (latest last)."""
-
-    __slots__ = (
-        "aid",
-        "figures",
-        "formations",
-        "mentions",
-        "moves",
-        "people",
-        "route",
-        "sources",
-        "split_from",
-        "splits",
-        "strikes",
-        "vehicle_moves",
-        "view",
-    )
-
-    def __init__(self) -> None:
-        self.formations: Ordered[None] = Ordered()
-        self.split_from: Ordered[None] = Ordered()
-        self.moves: Ordered[None] = Ordered()
-        self.route: Ordered[RoutePoint] = Ordered()
-        self.vehicle_moves: Ordered[None] = Ordered()
-        self.splits: Ordered[None] = Ordered()
-        self.strikes: Ordered[EventRef] = Ordered()
-        self.aid: Ordered[EventRef] = Ordered()
-        self.mentions: Ordered[None] = Ordered()
-        self.people: dict[str, dict[str, tuple[int, Event, Count]]] = {m: {} for m in PEOPLE}
-        self.figures: dict[str, Figure] = {}  # people figures made, until their claims change
-        self.sources: Counter[str] = Counter()
-        self.view: ConvoyView | None = None
-
-
-class _Convoys:
-    __slots__ = ("by_id", "names", "view")
-
-    def __init__(self) -> None:
-        self.by_id: dict[str, _Convoy] = {}
-        self.names: Any = None
-        self.view: tuple[ConvoyView, ...] | None = None
-
-
-def _parts(event: Event) -> list[tuple[str, str]]:
-    """(convoy, part) for every part of a convoy's view the event goes into."""
-    parts: list[tuple[str, str]] = []
-    if isinstance(event, ConvoyMove):
-        if event.new_convoy is None:
-            parts.append((event.convoy, "moves"))
-            if event.position or event.near:
-                parts.append((event.convoy, "route"))
-            if event.vehicles:
-                parts.append((event.convoy, "vehicle_moves"))
-        else:
-            parts.append((event.convoy, "splits"))
-            parts.append((event.new_convoy, "split_from"))
-            parts.append((event.new_convoy, "moves"))
-            if event.position or event.near:
-                parts.append((event.new_convoy, "route"))
-    elif isinstance(event, Evacuation) and event.convoy:
-        parts.append((event.convoy, "formations"))
-    elif isinstance(event, Strike) and event.convoy:
-        parts.append((event.convoy, "strikes"))
-    elif isinstance(event, AidDelivery) and event.convoy:
-        parts.append((event.convoy, "aid"))
-    return parts
-
-
-def _contributes(event: Event) -> list[str]:
-    """The convoys whose sources an event counts among (formations, moves, splits)."""
-    if isinstance(event, ConvoyMove):
-        return [event.convoy] if event.new_convoy is None else [event.convoy, event.new_convoy]
-    if isinstance(event, Evacuation) and event.convoy:
-        return [event.convoy]
-    return []
-
-
-def _mentions(event: Event) -> list[tuple[str, int]]:
-    """(convoy, slot) for the convoys an event names: ``convoy``, then ``new_convoy``."""
+def convoys_of(event: Event) -> list[str]:
+    """The convoys an event is about: its ``convoy``, and a split's new convoy."""
     found = []
-    for slot, convoy in enumerate(
-        (getattr(event, "convoy", None), getattr(event, "new_convoy", None))
-    ):
-        if convoy:
-            found.append((convoy, slot))
+    convoy = getattr(event, "convoy", None)
+    if isinstance(convoy, str) and convoy:
+        found.append(convoy)
+    if isinstance(event, ConvoyMove) and event.new_convoy:
+        found.append(event.new_convoy)
     return found
 
 
-class ConvoysProjection(IndexedProjection[tuple[ConvoyView, ...]]):
-    """Per convoy: where from and to, status and position now, route, vehicles, people."""
+def _clamped(span: FuzzyTime, not_before: FuzzyTime | None) -> FuzzyTime:
+    """``span``, starting no earlier than ``not_before`` starts (a status cannot begin
+    before the one it followed): ``2017-08-28/2017-09-02`` after a halt on 29 Aug is
+    ``2017-08-29/2017-09-02``."""
+    if not_before is None or span.earliest >= not_before.earliest:
+        return span
+    start = not_before.text.partition("/")[0]
+    end = span.text.partition("/")[2] or span.text
+    if start in ("", "..") or end == "..":
+        return span
+    try:
+        clamped = FuzzyTime.parse(f"{start.rstrip('~?%')}/{end}")
+    except ValueError:
+        return span
+    return clamped if clamped.earliest < clamped.latest else span
+
+
+def _same_run(a: str, b: str) -> bool:
+    return a == b or (a in STOPPED_STATUSES and b in STOPPED_STATUSES)
+
+
+def _status(moves: Sequence[Fact]) -> StatusView | None:
+    with_status = [f for f in moves if f.event.status]  # type: ignore[attr-defined]
+    if not with_status:
+        return None
+    current = with_status[-1].event
+    assert isinstance(current, ConvoyMove) and current.status is not None
+    start = len(with_status) - 1
+    while start > 0 and _same_run(with_status[start - 1].event.status, current.status):  # type: ignore[attr-defined]
+        start -= 1
+    earliest = min((f.event.occurred for f in with_status[start:]), key=lambda t: t.sort_key)
+    before = with_status[start - 1].event.occurred if start > 0 else None
+    since = current.since or _clamped(earliest, before)
+    return StatusView(
+        current.status,
+        since,
+        current.occurred,
+        current.sources_of("status"),
+        current.cause,
+        current.id,
+    )
+
+
+def _place_refs(names: Directory, location: Location) -> tuple[Ref, ...]:
+    return tuple(names.ref(place, "place") for place in location.places)
+
+
+class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]]):
+    """Per convoy: where from and to, status and whereabouts now, route, vehicles, people."""
 
     name = "convoys"
-    version = 1
+    version = 2
     types = frozenset({"evacuation", "convoy-move", "strike", "aid-delivery"})
 
-    def keeps(self, event: Event) -> bool:
-        if isinstance(event, Evacuation):
-            return event.convoy is not None
-        if isinstance(event, Strike | AidDelivery):
-            return event.convoy is not None
-        return isinstance(event, ConvoyMove)
+    def initial(self) -> dict[str, list[Fact]]:
+        return {}
 
-    def new_index(self) -> _Convoys:
-        return _Convoys()
+    def apply(self, state: dict[str, list[Fact]], fact: Fact) -> None:
+        for convoy in convoys_of(fact.event):
+            state.setdefault(convoy, []).append(fact)
 
-    def _convoy_index(self, index: _Convoys, convoy: str) -> _Convoy:
-        found = index.by_id.get(convoy)
-        if found is None:
-            found = index.by_id[convoy] = _Convoy()
-        found.view = None
-        return found
+    def view(self, state: dict[str, list[Fact]], context: ViewContext) -> tuple[ConvoyView, ...]:
+        views = []
+        for convoy, facts in state.items():
+            seen = context.visible(facts)
+            if seen:
+                first = min(timeline_key(f) for f in seen)
+                views.append((first, self._convoy(convoy, seen, context.names)))
+        views.sort(key=lambda item: item[0])
+        return tuple(view for _, view in views)
 
-    def index_add(self, index: _Convoys, event: Event, position: int) -> None:
-        key = latest_key(event, position)
-        index.view = None
-        for convoy, part in _parts(event):
-            ordered: Ordered[Any] = getattr(self._convoy_index(index, convoy), part)
-            ordered.add(key, event)
-        for convoy, slot in _mentions(event):
-            self._convoy_index(index, convoy).mentions.add(key << 1 | slot, event)
-        for convoy in _contributes(event):
-            found = self._convoy_index(index, convoy)
-            for name in {s.name for s in event.sources}:
-                found.sources[name] += 1
-        for subject, measure, count in figure_claims(event):
-            if measure in PEOPLE and subject in index.by_id:
-                index.by_id[subject].people[measure][event.id] = (position, event, count)
-                index.by_id[subject].figures.pop(measure, None)
-
-    def index_remove(self, index: _Convoys, event: Event, position: int) -> None:
-        key = latest_key(event, position)
-        if not any(c in index.by_id for c, _ in _mentions(event)):
-            return
-        index.view = None
-        for convoy, part in _parts(event):
-            getattr(self._convoy_index(index, convoy), part).remove(key)
-        for convoy in _contributes(event):
-            found = self._convoy_index(index, convoy)
-            for name in {s.name for s in event.sources}:
-                found.sources[name] -= 1
-                if not found.sources[name]:
-                    del found.sources[name]
-        for subject, measure, _ in figure_claims(event):
-            if measure in PEOPLE and subject in index.by_id:
-                index.by_id[subject].people[measure].pop(event.id, None)
-                index.by_id[subject].figures.pop(measure, None)
-        for convoy, slot in _mentions(event):
-            found = self._convoy_index(index, convoy)
-            found.mentions.remove(key << 1 | slot)
-            if not found.mentions:
-                del index.by_id[convoy]
-
-    def index_view(self, index: _Convoys, context: ViewContext) -> tuple[ConvoyView, ...]:
-        names: Directory = context.names
-        if index.names is not names:
-            index.names = names
-            index.view = None
-            for found in index.by_id.values():
-                found.view = None
-        if index.view is None:
-            ordered = sorted(
-                index.by_id.items(), key=lambda item: item[1].mentions.first_key() or 0
-            )
-            for convoy, found in ordered:
-                if found.view is None:
-                    found.view = self._convoy(convoy, found, names)
-            index.view = tuple(found.view for _, found in ordered if found.view is not None)
-        return index.view
-
-    def _convoy(self, convoy: str, parts: _Convoy, names: Directory) -> ConvoyView:
-        formations = parts.formations.events()
-        split_from = parts.split_from.events()
-        moves = parts.moves.events()
-        formation = formations[0] if formations else None
+    def _convoy(self, convoy: str, facts: list[Fact], names: Directory) -> ConvoyView:
+        facts = sorted(facts, key=latest_key)
+        formations = [
+            f for f in facts if isinstance(f.event, Evacuation) and f.event.convoy == convoy
+        ]
+        own = [
+            f
+            for f in facts
+            if isinstance(f.event, ConvoyMove)
+            and (f.event.convoy == convoy) == (f.event.new_convoy is None)
+        ]  # this convoy's moves, and the split that made it
+        split_from = [
+            f for f in own if isinstance(f.event, ConvoyMove) and f.event.new_convoy == convoy
+        ]
+        splits = [
+            f
+            for f in facts
+            if isinstance(f.event, ConvoyMove)
+            and f.event.convoy == convoy
+            and f.event.new_convoy is not None
+        ]
+        formation = min(formations, key=timeline_key).event if formations else None
         assert formation is None or isinstance(formation, Evacuation)
-        parent = split_from[0].convoy if split_from else None  # type: ignore[attr-defined]
-        group = origin = destination = None
-        if formation is not None:
-            group = names.actor_name(formation.group)
-            origin = names.place_name(formation.origin)
-            destination = names.place_name(formation.destination) if formation.destination else None
+        parent = split_from[0].event.convoy if split_from else None  # type: ignore[attr-defined]
         formed = (
-            formation.occurred.text
-            if formation
-            else split_from[0].occurred.text
+            formation.occurred
+            if formation is not None
+            else split_from[0].event.occurred
             if split_from
             else None
         )
+        last = own[-1].event if own else None
+        heading = getattr(last, "heading", None)
+        toward = getattr(last, "toward", None)
+        route, whereabouts, route_total = self._route(formation, own, names)
+        people = self._people(convoy, facts, names)
+        return ConvoyView(
+            convoy=names.ref(convoy, "subject"),
+            group=names.ref(formation.group, "actor") if formation else None,
+            origins=tuple(names.ref(o, "place") for o in formation.origins) if formation else (),
+            destination=(
+                names.ref(formation.destination, "place")
+                if formation and formation.destination
+                else None
+            ),
+            agreement=(
+                names.ref(formation.agreement, "subject")
+                if formation and formation.agreement
+                else None
+            ),
+            formed=formed,
+            status=_status(own),
+            whereabouts=whereabouts,
+            heading=heading,
+            toward=names.ref(toward, "place") if toward else None,
+            route=route,
+            vehicles=self._vehicles(formation, split_from, own, splits, names),
+            people=people,
+            split_since=min(
+                (f.event.occurred for f in splits), key=lambda t: t.sort_key, default=None
+            ),
+            strikes=tuple(
+                f.event for f in sorted(facts, key=timeline_key) if isinstance(f.event, Strike)
+            ),
+            aid=tuple(
+                f.event for f in sorted(facts, key=timeline_key) if isinstance(f.event, AidDelivery)
+            ),
+            parent=names.ref(parent, "subject") if parent else None,
+            children=tuple(
+                names.ref(c, "subject")
+                for c in dict.fromkeys(f.event.new_convoy for f in splits)  # type: ignore[attr-defined]
+            ),
+            sources=tuple(sorted({s.name for f in [*formations, *own] for s in f.event.sources})),
+            route_omitted=route_total - len(route),
+        )
 
-        def route_point(move: Event, _key: int) -> RoutePoint:
-            assert isinstance(move, ConvoyMove)
-            point = names.coordinates(move.near)
-            return RoutePoint(
-                move.occurred.text,
-                move.position,
-                tuple(move.near),
-                point[0] if point else None,
-                point[1] if point else None,
-                move.status,
-                move.id,
-            )
-
-        status = status_since = position = position_since = heading = toward = None
-        lat = lon = None
-        route: list[RoutePoint] = []
+    @staticmethod
+    def _route(
+        formation: Evacuation | None, moves: list[Fact], names: Directory
+    ) -> tuple[tuple[RoutePoint, ...], Whereabouts | None, int]:
+        points: list[RoutePoint] = []
         if formation is not None:
-            point = names.coordinates([formation.origin])
-            route.append(
+            origin = Location(relation="at", places=formation.origins)
+            point = names.coordinates(formation.origins)
+            points.append(
                 RoutePoint(
-                    formation.occurred.text,
+                    formation.occurred,
                     origin,
-                    (formation.origin,),
-                    point[0] if point else None,
-                    point[1] if point else None,
+                    _place_refs(names, origin),
                     "forming",
                     formation.id,
+                    *(point or (None, None)),
+                    origin=True,
                 )
             )
-            lat, lon = point if point else (None, None)
-            position, position_since = origin, formation.occurred.text
-        points = parts.route.items(route_point, names)
-        route.extend(points)
-        # what holds now comes from the latest move that says it
-        for move in reversed(moves):
-            assert isinstance(move, ConvoyMove)
-            if move.status:
-                status, status_since = move.status, move.occurred.text
-                break
-        located = parts.route.events()
-        if located:
-            last = located[-1]
-            assert isinstance(last, ConvoyMove)
-            position = last.position or ", ".join(names.place_name(n) for n in last.near)
-            position_since = last.occurred.text
-            for point_ in reversed(points):
-                if point_.lat is not None and point_.lon is not None:
-                    lat, lon = point_.lat, point_.lon
-                    break
-        if moves:
-            last_move = moves[-1]
-            assert isinstance(last_move, ConvoyMove)
-            heading = last_move.heading
-            toward = names.place_name(last_move.toward) if last_move.toward else None
+        whereabouts = None
+        for fact in moves:
+            event = fact.event
+            assert isinstance(event, ConvoyMove)
+            if event.location is None:
+                continue
+            point = names.coordinates(event.location.places)
+            places = _place_refs(names, event.location)
+            points.append(
+                RoutePoint(
+                    event.occurred,
+                    event.location,
+                    places,
+                    event.status,
+                    event.id,
+                    *(point or (None, None)),
+                )
+            )
+            whereabouts = Whereabouts(
+                event.location,
+                places,
+                event.occurred,
+                event.sources_of("location"),
+                event.id,
+                *(point or (None, None)),
+            )
+        return tuple(points), whereabouts, len(points)
 
-        splits = parts.splits.events()
-        vehicles = self._vehicles(
-            formation,
-            split_from,  # type: ignore[arg-type]
-            parts.vehicle_moves.events(),  # type: ignore[arg-type]
-            splits,  # type: ignore[arg-type]
-            names,
-        )
-        for m in PEOPLE:
-            if parts.people[m] and m not in parts.figures:
-                claims = list(parts.people[m].values())
-                parts.figures[m] = make_figure(convoy, m, figure_label(convoy, m), claims)
-        people = tuple(parts.figures[m] for m in PEOPLE if parts.people[m])
-        strikes = tuple(parts.strikes.items(lambda e, _k: _ref(e, names), names))
-        aid = tuple(parts.aid.items(lambda e, _k: _ref(e, names), names))
-        sources = tuple(sorted(parts.sources))
-        return ConvoyView(
-            convoy,
-            group,
-            origin,
-            destination,
-            formed,
-            status,
-            status_since,
-            position,
-            position_since,
-            heading,
-            toward,
-            lat,
-            lon,
-            tuple(route),
-            vehicles,
-            people,
-            strikes,
-            aid,
-            parent,
-            tuple(dict.fromkeys(e.new_convoy for e in splits if e.new_convoy)),  # type: ignore[attr-defined]
-            sources,
+    @staticmethod
+    def _people(convoy: str, facts: Iterable[Fact], names: Directory) -> tuple[Figure, ...]:
+        found: dict[str, list[tuple[Fact, object]]] = {}
+        for fact in facts:
+            for item in measured(fact):
+                if item.subject == convoy and item.measure in PEOPLE:
+                    found.setdefault(item.measure, []).append((fact, item))
+        ref = names.ref(convoy, "subject")
+        ref = attrs.evolve(ref, kind="convoy")
+        return tuple(
+            make_figure(ref, measure, found[measure])  # type: ignore[arg-type]
+            for measure in PEOPLE
+            if measure in found
         )
 
     @staticmethod
     def _vehicles(
         formation: Evacuation | None,
-        split_from: list[ConvoyMove],
-        moves: list[ConvoyMove],
-        splits: list[ConvoyMove],
+        split_from: list[Fact],
+        moves: list[Fact],
+        splits: list[Fact],
         names: Directory,
     ) -> tuple[VehicleTally, ...]:
-        totals: dict[str, Count] = {}
+        start: dict[str, VehicleReport] = {}
         if formation is not None:
-            totals.update(formation.vehicles)
-        elif split_from:
-            totals.update(split_from[0].vehicles)
-        current: dict[str, Count] = {}
-        for move in moves:
-            if move.new_convoy is None:
-                current.update(move.vehicles)
-        tallies = []
-        for kind in dict.fromkeys([*totals, *current, *(k for s in splits for k in s.vehicles)]):
-            detached = tuple(
-                Detachment(
-                    s.new_convoy or "",
-                    s.vehicles[kind],
-                    s.status,
-                    names.place_name(s.toward) if s.toward else None,
-                    s.occurred.text,
+            start = {
+                kind: VehicleReport(
+                    count,
+                    formation.occurred,
+                    formation.sources_of(f"vehicles.{kind}"),
+                    formation.id,
                 )
-                for s in splits
-                if kind in s.vehicles
-            )
-            total = totals.get(kind)
-            now = current.get(kind)
-            if now is None and total is not None:
-                taken = sum(d.vehicles.value or 0 for d in detached)
-                now = _minus(total, taken) if taken else total
-            tallies.append(VehicleTally(kind, total, now, detached))
-        return tuple(tallies)
+                for kind, count in formation.vehicles.items()
+            }
+        elif split_from:
+            event = split_from[0].event
+            assert isinstance(event, ConvoyMove)
+            start = {
+                kind: VehicleReport(count, event.occurred, event.sources_of("vehicles"), event.id)
+                for kind, count in event.vehicles.items()
+            }
+        latest: dict[str, VehicleReport] = {}
+        for fact in moves:
+            event = fact.event
+            assert isinstance(event, ConvoyMove)
+            if event.new_convoy is None:
+                for kind, count in event.vehicles.items():
+                    latest[kind] = VehicleReport(
+                        count, event.occurred, event.sources_of(f"vehicles.{kind}"), event.id
+                    )
+        detached: dict[str, list[Detachment]] = {}
+        for fact in splits:
+            event = fact.event
+            assert isinstance(event, ConvoyMove) and event.new_convoy is not None
+            for kind, count in event.vehicles.items():
+                detached.setdefault(kind, []).append(
+                    Detachment(
+                        names.ref(event.new_convoy, "subject"),
+                        count,
+                        event.status,
+                        names.ref(event.toward, "place") if event.toward else None,
+                        event.location,
+                        event.occurred,
+                        event.sources_of(f"vehicles.{kind}"),
+                        event.id,
+                    )
+                )
+        kinds = dict.fromkeys([*start, *latest, *detached])
+        return tuple(
+            VehicleTally(kind, start.get(kind), tuple(detached.get(kind, ())), latest.get(kind))
+            for kind in kinds
+        )
 
     def diff(self, before: tuple[ConvoyView, ...], after: tuple[ConvoyView, ...]) -> list[Change]:
-        old = {c.id: c for c in before}
+        old = {c.key: c for c in before}
         found: list[Change] = []
         for convoy in after:
-            prior = old.get(convoy.id)
-            if prior is convoy:
+            prior = old.get(convoy.key)
+            if prior == convoy:
                 continue
+            ref = convoy.convoy
             if prior is None:
-                route = f"{convoy.origin or '?'} -> {convoy.destination or '?'}"
-                what = f"split from {convoy.parent}" if convoy.parent else f"formed, {route}"
-                now = ", ".join(
-                    p
-                    for p in (
-                        _words(convoy.status),
-                        convoy.position,
-                        convoy.toward and f"toward {convoy.toward}",
-                    )
-                    if p
+                found.append(Change("convoys", "added", convoy.key, ref, None, convoy))
+                prior = attrs.evolve(
+                    convoy, strikes=(), aid=(), children=(), status=None, whereabouts=None
                 )
-                summary = f"Convoy {convoy.id} {what}" + (f" ({now})" if now else "")
-                found.append(Change("convoys", "added", convoy.id, summary, None, convoy.status))
-                prior = attrs.evolve(convoy, strikes=(), aid=(), children=())
-            if prior.status != convoy.status and convoy.status:
+                if convoy.parent is not None:
+                    continue  # a split: its parent's change says it
+            if convoy.status is not None and (
+                prior.status is None or prior.status.status != convoy.status.status
+            ):
                 found.append(
                     Change(
                         "convoys",
                         "status",
-                        convoy.id,
-                        f"Convoy {convoy.id}: {_words(prior.status) or 'no status'} -> "
-                        f"{_words(convoy.status)}",
+                        convoy.key,
+                        ref,
                         prior.status,
                         convoy.status,
+                        (convoy.status.event_id,),
                     )
                 )
-            if prior.position != convoy.position and convoy.position:
+            if convoy.whereabouts is not None and (
+                prior.whereabouts is None
+                or prior.whereabouts.location != convoy.whereabouts.location
+            ):
                 found.append(
                     Change(
                         "convoys",
-                        "position",
-                        convoy.id,
-                        f"Convoy {convoy.id} moved from {prior.position or 'unknown'} "
-                        f"to {convoy.position}",
-                        prior.position,
-                        convoy.position,
+                        "location",
+                        convoy.key,
+                        ref,
+                        prior.whereabouts,
+                        convoy.whereabouts,
+                        (convoy.whereabouts.event_id,),
                     )
                 )
             for child in convoy.children:
                 if child not in prior.children:
+                    tally = next(
+                        (d for v in convoy.vehicles for d in v.detached if d.convoy == child), None
+                    )
                     found.append(
                         Change(
                             "convoys",
                             "split",
-                            convoy.id,
-                            f"Convoy {convoy.id} split: {child} left it",
+                            convoy.key,
+                            ref,
                             None,
-                            child,
+                            tally,
+                            (tally.event_id,) if tally else (),
                         )
                     )
-            seen = {s.event_id for s in prior.strikes}
-            for strike in convoy.strikes:
-                if strike.event_id not in seen:
-                    found.append(
-                        Change(
-                            "convoys",
-                            "strike",
-                            convoy.id,
-                            strike.headline,
-                            event_ids=(strike.event_id,),
-                        )
-                    )
-            seen = {a.event_id for a in prior.aid}
-            for aid in convoy.aid:
-                if aid.event_id not in seen:
-                    found.append(
-                        Change("convoys", "aid", convoy.id, aid.headline, event_ids=(aid.event_id,))
-                    )
-            was = {v.kind: v.current for v in prior.vehicles}
+            was = {v.kind: v.latest for v in prior.vehicles}
             for tally in convoy.vehicles:
-                if tally.kind in was and was[tally.kind] != tally.current:
+                if tally.latest is not None and was.get(tally.kind) != tally.latest:
                     found.append(
                         Change(
                             "convoys",
                             "vehicles",
-                            convoy.id,
-                            f"Convoy {convoy.id}: {was[tally.kind]} -> "
-                            f"{tally.current} {tally.kind}",
-                            str(was[tally.kind]),
-                            str(tally.current),
+                            convoy.key,
+                            ref,
+                            was.get(tally.kind),
+                            tally,
+                            (tally.latest.event_id,),
                         )
                     )
+            for kind, events, old_events in (
+                ("strike", convoy.strikes, prior.strikes),
+                ("aid", convoy.aid, prior.aid),
+            ):
+                seen = {e.id for e in old_events}
+                for event in events:
+                    if event.id not in seen:
+                        found.append(
+                            Change("convoys", kind, convoy.key, ref, None, event, (event.id,))
+                        )
         return found
-
-
-def _words(status: str | None) -> str | None:
-    return status.replace("-", " ") if status else status

@@ -1,4 +1,4 @@
-"""Reference data: actors and places, and the resolution of any of their names."""
+"""Reference data: actors, places and subjects, and the resolution of any of their names."""
 
 from __future__ import annotations
 
@@ -9,18 +9,13 @@ from typing import Any
 
 import attrs
 
-from ..model._events import (
-    ActorDefined,
-    Event,
-    PlaceDefined,
-)
-from ._base import ViewContext
-from ._indexed import Held, Indexed, IndexedProjection
+from ..model import ActorDefined, PlaceDefined, SubjectDefined
+from ._base import Fact, Projection, Ref, ViewContext
 
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2013": "-", "\u2014": "-"})
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 12)
 def fold_name(name: str) -> str:
     """How names are compared: case, apostrophes, dots and spacing do not matter."""
     return re.sub(r"\s+", " ", name.translate(_FOLD).replace(".", "")).strip().casefold()
@@ -46,30 +41,51 @@ class Place:
     kind: str | None = None
     lat: float | None = None
     lon: float | None = None
+    precision_km: float | None = None
     country: str | None = None
     admin1: str | None = None
     admin2: str | None = None
+    admin3: str | None = None
+
+
+@attrs.frozen
+class Subject:
+    """A named thing that is neither an actor nor a place: a convoy, a deal, a topic."""
+
+    key: str
+    name: str
+    kind: str = "topic"
+    aliases: tuple[str, ...] = ()
+
+
+def _index(items: Iterable[Actor | Place | Subject]) -> dict[str, Any]:
+    index: dict[str, Any] = {}
+    listed = list(items)
+    for item in listed:  # keys win over names, names over aliases
+        for alias in item.aliases:
+            index.setdefault(fold_name(alias), item)
+    for item in listed:
+        index[fold_name(item.name)] = item
+    for item in listed:
+        index[fold_name(item.key)] = item
+    return index
 
 
 @attrs.frozen
 class Directory:
-    """Actors and places by key, resolving any of their names."""
+    """Actors, places and subjects by key, resolving any of their names."""
 
     actors: tuple[Actor, ...] = ()
     places: tuple[Place, ...] = ()
+    subjects: tuple[Subject, ...] = ()
     _actor_index: dict[str, Actor] = attrs.field(init=False, repr=False, eq=False)
     _place_index: dict[str, Place] = attrs.field(init=False, repr=False, eq=False)
-    _displayed: dict[str, str] = attrs.field(init=False, repr=False, eq=False, factory=dict)
+    _subject_index: dict[str, Subject] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        for attribute, items in (("_actor_index", self.actors), ("_place_index", self.places)):
-            index: dict[str, Any] = {}
-            for item in items:  # keys win over aliases
-                for name in (*item.aliases, item.name):
-                    index.setdefault(fold_name(name), item)
-            for item in items:
-                index[fold_name(item.key)] = item
-            object.__setattr__(self, attribute, index)
+        object.__setattr__(self, "_actor_index", _index(self.actors))
+        object.__setattr__(self, "_place_index", _index(self.places))
+        object.__setattr__(self, "_subject_index", _index(self.subjects))
 
     def actor(self, name: str | None) -> Actor | None:
         return None if name is None else self._actor_index.get(fold_name(name))
@@ -77,23 +93,23 @@ class Directory:
     def place(self, name: str | None) -> Place | None:
         return None if name is None else self._place_index.get(fold_name(name))
 
-    def actor_name(self, name: str) -> str:
-        found = self.actor(name)
-        return found.name if found else name
+    def subject(self, name: str | None) -> Subject | None:
+        return None if name is None else self._subject_index.get(fold_name(name))
 
-    def place_name(self, name: str) -> str:
-        found = self.place(name)
-        return found.name if found else name
-
-    def display(self, name: str) -> str:
-        """The display name of an actor or a place named by key or alias; else as given."""
-        shown = self._displayed.get(name)
-        if shown is None:
-            found = self.actor(name) or self.place(name)
-            shown = found.name if found else name
-            if len(self._displayed) < 1 << 16:  # headlines ask for the same few names
-                self._displayed[name] = shown
-        return shown
+    def ref(self, name: str, kind: str = "any") -> Ref:
+        """A reference to what ``name`` names. ``kind`` says where to look first
+        (``actor``, ``place``, ``subject``, or ``any``); what no reference event names
+        keeps the key and no display name, unless it is a plain name (it has spaces or
+        capitals), which is shown as written."""
+        lookups = {"actor": self.actor, "place": self.place, "subject": self.subject}
+        order = [kind] if kind in lookups else []
+        order += [k for k in ("actor", "place", "subject") if k not in order]
+        for which in order:
+            found = lookups[which](name)
+            if found is not None:
+                return Ref(found.key, which, found.name)
+        plain = name if (" " in name.strip() or name != name.lower()) else None
+        return Ref(name, kind if kind in lookups else "subject", plain)
 
     def speaker_actor(self, speaker: str) -> Actor | None:
         """The actor a speaker stands for: a person's ``speaks_for``, or the actor itself."""
@@ -107,72 +123,55 @@ class Directory:
         points = [(p.lat, p.lon) for p in map(self.place, names) if p and p.lat is not None]
         if not points:
             return None
-        lats, lons = zip(*points, strict=True)
-        return (
-            sum(x for x in lats if x is not None) / len(lats),
-            sum(y for y in lons if y is not None) / len(lons),
-        )
+        lats = [lat for lat, _ in points if lat is not None]
+        lons = [lon for _, lon in points if lon is not None]
+        return sum(lats) / len(lats), sum(lons) / len(lons)
 
 
-class DirectoryProjection(IndexedProjection[Directory]):
-    """Reference data: who and where, with every alias (not filtered by ``as_of``)."""
+class DirectoryProjection(Projection[list[Fact], Directory]):
+    """Reference data: who, where and what things are called (whatever ``as_of`` says:
+    names hold at any moment; ``known_at`` still limits them to what was known)."""
 
     name = "directory"
-    version = 1
-    follows_as_of = False
-    types = frozenset({"actor", "place"})
+    types = frozenset({"actor", "place", "subject"})
 
-    # The index is the view itself, made again after any change: reference data is
-    # small, and a view that stays the same object tells the other projections that
-    # the names they resolved with still hold.
+    def initial(self) -> list[Fact]:
+        return []
 
-    def new_index(self) -> list[Directory | None]:
-        return [None]
+    def apply(self, state: list[Fact], fact: Fact) -> None:
+        state.append(fact)
 
-    def index_add(self, index: list[Directory | None], event: Event, position: int) -> None:
-        index[0] = None
-
-    def index_remove(self, index: list[Directory | None], event: Event, position: int) -> None:
-        index[0] = None
-
-    def view(self, state: Indexed, context: ViewContext) -> Directory:
-        if state.index is None:
-            state.index = self.new_index()
-        if state.index[0] is None:
-            state.index[0] = directory_of(state.held)
-        found: Directory = state.index[0]
-        return found
-
-    def index_view(self, index: list[Directory | None], context: ViewContext) -> Directory:
-        raise NotImplementedError("the directory is viewed from its whole state")
-
-
-def directory_of(state: Held) -> Directory:
-    """The directory of the reference-data events ``state`` holds, later ones winning."""
-    actors: dict[str, Actor] = {}
-    places: dict[str, Place] = {}
-    for _, event in sorted(state.values(), key=lambda item: item[0]):
-        if isinstance(event, ActorDefined):
-            actors[event.key] = Actor(
-                event.key,
-                event.name,
-                event.aliases,
-                event.kind,
-                event.role,
-                event.speaks_for,
-                event.affiliated_with,
-                event.country,
-            )
-        elif isinstance(event, PlaceDefined):
-            places[event.key] = Place(
-                event.key,
-                event.name,
-                event.aliases,
-                event.kind,
-                event.lat,
-                event.lon,
-                event.country,
-                event.admin1,
-                event.admin2,
-            )
-    return Directory(tuple(actors.values()), tuple(places.values()))
+    def view(self, state: list[Fact], context: ViewContext) -> Directory:
+        actors: dict[str, Actor] = {}
+        places: dict[str, Place] = {}
+        subjects: dict[str, Subject] = {}
+        for fact in context.visible(state, world=False):  # in log order: later ones win
+            event = fact.event
+            if isinstance(event, ActorDefined):
+                actors[event.key] = Actor(
+                    event.key,
+                    event.name,
+                    event.aliases,
+                    event.kind,
+                    event.role,
+                    event.speaks_for,
+                    event.affiliated_with,
+                    event.country,
+                )
+            elif isinstance(event, PlaceDefined):
+                places[event.key] = Place(
+                    event.key,
+                    event.name,
+                    event.aliases,
+                    event.kind,
+                    event.lat,
+                    event.lon,
+                    event.precision_km,
+                    event.country,
+                    event.admin1,
+                    event.admin2,
+                    event.admin3,
+                )
+            elif isinstance(event, SubjectDefined):
+                subjects[event.key] = Subject(event.key, event.name, event.kind, event.aliases)
+        return Directory(tuple(actors.values()), tuple(places.values()), tuple(subjects.values()))

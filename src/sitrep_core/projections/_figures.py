@@ -1,244 +1,227 @@
-"""Key figures: every source's claim side by side, disputed when they differ."""
+"""Key figures: each a measure of a subject, with every source's claim side by side.
+
+Claims gather by what they measure (a convoy's fighters, an attack's dead), from
+any number of events and sources. Each source's latest claim stands; a correction
+replaces the claim it corrects. Claims are disputed only when they cannot both be
+true (their bounds do not overlap: see :meth:`Count.bounds`); claims are never summed.
+"""
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterator
+from datetime import datetime
 
 import attrs
 
-from ..model._events import (
+from ..model import (
     ConvoyMove,
+    Count,
     Evacuation,
     Event,
+    FigureReported,
+    FuzzyTime,
+    Source,
     Strike,
 )
-from ..model._values import Count
-from ._base import Change, ViewContext
-from ._indexed import Held, IndexedProjection, changed_span, recorded_iso
+from ._base import Change, Fact, Projection, Ref, ViewContext
+from ._directory import Directory
+from ._order import recorded_key
 
-_SPECIFIC = {"exact": 0, "approx": 1, "at-least": 2, "at-most": 2, "range": 3, "unknown": 4}
+PEOPLE = ("people", "fighters", "civilians", "wounded")
+"""The people figures a convoy or an evacuation states."""
+
+_MEASURE_ORDER = {
+    m: i
+    for i, m in enumerate(
+        ("people", "fighters", "civilians", "killed", "wounded", "injured", "missing")
+    )
+}
 
 
 @attrs.frozen
 class Claim:
-    """One source's figure, as given."""
+    """One source's figure, as given, and who gave it (with their own gradings)."""
 
     value: Count
-    sources: tuple[str, ...]
-    gradings: tuple[str, ...]
+    sources: tuple[Source, ...]
     event_id: str
-    occurred: str
-    recorded: str | None
+    occurred: FuzzyTime
+    recorded: datetime | None
+    replaces: Count | None = None
+    """The value this claim corrected (the same event's earlier version said so)."""
+    agrees: bool = True
+    """Whether this claim can be true together with the figure's leading claim."""
 
 
 @attrs.frozen
 class Figure:
-    """A number a report leads with, with every source's claim; disputed when they differ."""
+    """A number a report leads with: a measure of a subject and every standing claim.
+
+    ``value`` is the leading claim's: the most specific, then the best graded.
+    ``disputed`` when two claims cannot both be true. ``about`` is the event that
+    defines an unnamed subject (an attack, an evacuation), for renderers to describe.
+    """
 
     key: str
-    subject: str
+    subject: Ref
     measure: str
-    label: str
     value: Count
     claims: tuple[Claim, ...]
     disputed: bool
+    unit: str | None = None
+    about: Event | None = None
     claims_omitted: int = 0
     """Earlier claims a report leaves out of ``claims`` (it keeps the latest)."""
 
 
-def _grading_rank(claim: Claim) -> tuple[str, int]:
-    best = min(claim.gradings, default="F6")
-    return (best[0], int(best[1:]))
+@attrs.frozen
+class Measured:
+    """What one event states about one measure of one subject."""
+
+    subject: str
+    kind: str
+    measure: str
+    count: Count
+    field: str
+    unit: str | None = None
 
 
-def make_figure(
-    subject: str, measure: str, label: str, found: list[tuple[int, Event, Count]]
-) -> Figure:
-    """Reduce claims to a figure: each source's latest claim stands; the most specific,
-    best-graded one leads; differing claims from different sources make it disputed."""
-    latest: dict[tuple[str, ...], tuple[tuple[Any, ...], Claim]] = {}
-    for position, event, count in found:
-        names = tuple(sorted({s.name for s in event.sources})) or ("unsourced",)
-        claim = Claim(
-            count,
-            names,
-            tuple(s.grading for s in event.sources),
-            event.id,
-            event.occurred.text,
-            recorded_iso(event),
-        )
-        order = (event.recorded or event.occurred.earliest, event.occurred.sort_key, position)
-        if names not in latest or latest[names][0] <= order:
-            latest[names] = (order, claim)
-    claims = tuple(claim for _, claim in sorted(latest.values(), key=lambda item: item[0]))
-    lead = min(claims, key=lambda c: (_SPECIFIC[c.value.qualifier], _grading_rank(c)))
-    values = {(c.value.qualifier, c.value.value, c.value.low, c.value.high) for c in claims}
-    return Figure(
-        f"{subject}/{measure}", subject, measure, label, lead.value, claims, len(values) > 1
-    )
+def _root(fact: Fact) -> Fact:
+    while fact.replaced is not None:
+        fact = fact.replaced
+    return fact
 
 
-PEOPLE = ("fighters", "civilians", "wounded")
-
-
-def figure_claims(event: Event) -> Iterable[tuple[str, str, Count]]:
-    """(subject, measure, count) for every figure an event states."""
+def measured(fact: Fact) -> Iterator[Measured]:
+    """Every figure an event states, keyed by what it measures. An attack or an
+    evacuation without a name of its own is keyed by its first version's id, so a
+    correction's figures stay with the figure they correct."""
+    event = fact.event
     if isinstance(event, Evacuation):
-        subject = event.convoy or event.id
+        subject, kind = (
+            (event.convoy, "convoy") if event.convoy else (_root(fact).event.id, "evacuation")
+        )
         for measure in PEOPLE:
             count = getattr(event, measure)
             if count is not None:
-                yield subject, measure, count
-        for kind, count in event.vehicles.items():
-            yield subject, f"vehicles.{kind}", count
+                yield Measured(subject, kind, measure, count, measure)
+        for vehicle, count in event.vehicles.items():
+            yield Measured(subject, kind, f"vehicles.{vehicle}", count, f"vehicles.{vehicle}")
     elif isinstance(event, ConvoyMove) and event.new_convoy is None:
         for measure in PEOPLE:
             count = getattr(event, measure)
             if count is not None:
-                yield event.convoy, measure, count
+                yield Measured(event.convoy, "convoy", measure, count, measure)
     elif isinstance(event, Strike):
+        subject = event.incident or _root(fact).event.id
         for measure in ("killed", "wounded"):
             count = getattr(event, measure)
             if count is not None:
-                yield f"strike:{event.id}", measure, count
+                yield Measured(subject, "incident", measure, count, measure)
+    elif isinstance(event, FigureReported):
+        yield Measured(event.subject, "subject", event.measure, event.count, "count", event.unit)
 
 
-_MEASURE_ORDER = {"fighters": 0, "civilians": 1, "wounded": 2, "killed": 3}
+def _grading(claim: Claim) -> tuple[str, int]:
+    return min(((s.reliability, s.credibility) for s in claim.sources), default=("F", 6))
 
 
-def figure_label(subject: str, measure: str) -> str:
-    what = measure.split(".", 1)[1] + " (vehicles)" if measure.startswith("vehicles.") else measure
-    return f"{what.capitalize()}, {subject}"
+def make_figure(
+    subject: Ref,
+    measure: str,
+    found: list[tuple[Fact, Measured]],
+    about: Event | None = None,
+) -> Figure:
+    """Reduce the visible claims about one measure to a figure."""
+    latest: dict[tuple[str, ...], tuple[tuple[object, ...], Claim]] = {}
+    for fact, item in found:
+        event = fact.event
+        sources = event.sources_of(item.field)
+        replaced = None
+        if fact.replaced is not None:
+            earlier = [m for m in measured(fact.replaced) if m.measure == measure]
+            replaced = earlier[0].count if earlier else None
+        claim = Claim(item.count, sources, event.id, event.occurred, event.recorded, replaced)
+        names = tuple(sorted({s.name for s in sources})) or ("",)
+        order = recorded_key(fact)
+        if names not in latest or latest[names][0] <= order:
+            latest[names] = (order, claim)
+    claims = [claim for _, claim in sorted(latest.values(), key=lambda item: item[0])]
+    lead = min(claims, key=lambda c: (c.value.specificity(), _grading(c)))
+    marked = tuple(attrs.evolve(c, agrees=c.value.agrees_with(lead.value)) for c in claims)
+    disputed = any(
+        not a.value.agrees_with(b.value) for i, a in enumerate(claims) for b in claims[i + 1 :]
+    )
+    unit = found[0][1].unit
+    return Figure(
+        f"{subject.key}/{measure}", subject, measure, lead.value, marked, disputed, unit, about
+    )
 
 
-def collect_figures(state: Held) -> list[Figure]:
-    grouped: dict[tuple[str, str], list[tuple[int, Event, Count]]] = defaultdict(list)
-    for position, event in state.values():
-        for subject, measure, count in figure_claims(event):
-            grouped[(subject, measure)].append((position, event, count))
-    figures = [make_figure(s, m, figure_label(s, m), found) for (s, m), found in grouped.items()]
-    figures.sort(key=lambda f: (f.subject, _MEASURE_ORDER.get(f.measure, 9), f.measure))
-    return figures
+def figure_order(figure: Figure) -> tuple[int, str, int, str]:
+    kinds = {"convoy": 0, "evacuation": 1, "subject": 2, "incident": 3}
+    return (
+        kinds.get(figure.subject.kind, 2),
+        figure.subject.key,
+        _MEASURE_ORDER.get(figure.measure, 50),
+        figure.measure,
+    )
 
 
-def _figure_order(key: tuple[str, str]) -> tuple[str, int, str]:
-    subject, measure = key
-    return (subject, _MEASURE_ORDER.get(measure, 9), measure)
+def subject_ref(names: Directory, item: Measured) -> Ref:
+    ref = names.ref(item.subject, "subject")
+    return attrs.evolve(ref, kind=item.kind) if ref.kind == "subject" else ref
 
 
-class _Figures:
-    """Claims by figure; figures in view order, each made again when its claims change."""
-
-    __slots__ = ("claims", "dirty", "figures", "order", "view")
-
-    def __init__(self) -> None:
-        self.claims: dict[tuple[str, str], dict[str, tuple[int, Event, Count]]] = {}
-        self.dirty: set[tuple[str, str]] = set()
-        self.order: list[tuple[str, int, str]] = []
-        self.figures: list[Figure | None] = []
-        self.view: tuple[Figure, ...] | None = None
+State = dict[tuple[str, str], list[tuple[Fact, Measured]]]
 
 
-class FiguresProjection(IndexedProjection[tuple[Figure, ...]]):
+class FiguresProjection(Projection[State, tuple[Figure, ...]]):
     """Key figures with their qualifiers and every source's claim side by side."""
 
     name = "figures"
-    version = 1
-    types = frozenset({"evacuation", "convoy-move", "strike"})
+    version = 2
+    types = frozenset({"evacuation", "convoy-move", "strike", "figure"})
 
-    def keeps(self, event: Event) -> bool:
-        if isinstance(event, Evacuation):
-            return bool(
-                event.fighters is not None
-                or event.civilians is not None
-                or event.wounded is not None
-                or event.vehicles
-            )
-        if isinstance(event, ConvoyMove):
-            return event.new_convoy is None and (
-                event.fighters is not None
-                or event.civilians is not None
-                or event.wounded is not None
-            )
-        if isinstance(event, Strike):
-            return event.killed is not None or event.wounded is not None
-        return any(True for _ in figure_claims(event))
+    def initial(self) -> State:
+        return {}
 
-    def new_index(self) -> _Figures:
-        return _Figures()
+    def apply(self, state: State, fact: Fact) -> None:
+        for item in measured(fact):
+            state.setdefault((item.subject, item.measure), []).append((fact, item))
 
-    def index_add(self, index: _Figures, event: Event, position: int) -> None:
-        for subject, measure, count in figure_claims(event):
-            claims = index.claims.get((subject, measure))
-            if claims is None:
-                claims = index.claims[(subject, measure)] = {}
-                at = bisect_left(index.order, _figure_order((subject, measure)))
-                index.order.insert(at, _figure_order((subject, measure)))
-                index.figures.insert(at, None)
-            claims[event.id] = (position, event, count)
-            index.dirty.add((subject, measure))
-            index.view = None
-
-    def index_remove(self, index: _Figures, event: Event, position: int) -> None:
-        for subject, measure, _ in figure_claims(event):
-            claims = index.claims.get((subject, measure))
-            if claims is None or claims.pop(event.id, None) is None:
+    def view(self, state: State, context: ViewContext) -> tuple[Figure, ...]:
+        figures = []
+        for (_, measure), found in state.items():
+            seen = [(fact, item) for fact, item in found if context.sees(fact)]
+            if not seen:
                 continue
-            index.dirty.add((subject, measure))
-            index.view = None
-            if not claims:
-                del index.claims[(subject, measure)]
-                at = bisect_left(index.order, _figure_order((subject, measure)))
-                del index.order[at], index.figures[at]
-
-    def index_view(self, index: _Figures, context: ViewContext) -> tuple[Figure, ...]:
-        if index.view is None:
-            for key in index.dirty:
-                claims = index.claims.get(key)
-                if claims is not None:
-                    at = bisect_left(index.order, _figure_order(key))
-                    index.figures[at] = make_figure(
-                        key[0], key[1], figure_label(*key), list(claims.values())
-                    )
-            index.dirty = set()
-            index.view = tuple(f for f in index.figures if f is not None)
-        return index.view
+            first = seen[0][1]
+            about = None if first.kind in ("convoy", "subject") else _root(seen[0][0]).event
+            figures.append(make_figure(subject_ref(context.names, first), measure, seen, about))
+        figures.sort(key=figure_order)
+        return tuple(figures)
 
     def diff(self, before: tuple[Figure, ...], after: tuple[Figure, ...]) -> list[Change]:
-        start, stop_before, stop_after = changed_span(before, after)
-        before, after = before[start:stop_before], after[start:stop_after]
         old = {f.key: f for f in before}
         found: list[Change] = []
         for figure in after:
             prior = old.get(figure.key)
+            if prior == figure:
+                continue
+            ids = tuple(c.event_id for c in figure.claims)
             if prior is None:
                 found.append(
-                    Change(
-                        "figures",
-                        "added",
-                        figure.key,
-                        f"{figure.label}: {figure.value}",
-                        None,
-                        str(figure.value),
-                    )
+                    Change("figures", "added", figure.key, figure.subject, None, figure, ids)
                 )
-            elif prior.value != figure.value:
+                continue
+            if prior.value != figure.value or prior.claims != figure.claims:
+                new_ids = tuple(sorted(set(ids) - {c.event_id for c in prior.claims}))
                 found.append(
-                    Change(
-                        "figures",
-                        "figure",
-                        figure.key,
-                        f"{figure.label}: {prior.value} -> {figure.value}",
-                        str(prior.value),
-                        str(figure.value),
-                    )
+                    Change("figures", "figure", figure.key, figure.subject, prior, figure, new_ids)
                 )
-            if figure.disputed and (prior is None or not prior.disputed):
-                claims = "; ".join(f"{c.value} ({', '.join(c.sources)})" for c in figure.claims)
+            if figure.disputed and not prior.disputed:
                 found.append(
-                    Change("figures", "disputed", figure.key, f"{figure.label} disputed: {claims}")
+                    Change("figures", "disputed", figure.key, figure.subject, prior, figure, ids)
                 )
         return found

@@ -1,235 +1,135 @@
-"""Stances: where each actor stands on each subject, since when, in whose words."""
+"""Stances: where each actor stands on each subject, since when, in whose words.
+
+A statement speaks for each of its actors (or its speaker's actor), with one or
+more stances; it may name a target (who it blames or is aimed at), an audience and
+a go-between. Every statement stays in its stance's history: a report that shows
+only the latest says how many earlier ones there are.
+"""
 
 from __future__ import annotations
 
-import heapq
-from typing import Any
+from datetime import datetime
 
 import attrs
 
-from ..model._events import (
-    Event,
-    Statement,
-)
-from ._base import Change, ViewContext
+from ..model import FuzzyTime, Source, Statement
+from ._base import Change, Fact, Projection, Ref, ViewContext
 from ._directory import Directory
-from ._indexed import IndexedProjection, Ordered, latest_key, recorded_iso
+from ._order import latest_key
 
 
 @attrs.frozen
 class StanceEntry:
-    occurred: str
-    stance: str
-    speaker: str
-    quote: str | None
-    audience: str | None
-    sources: tuple[str, ...]
+    """One statement, with every name resolved."""
+
     event_id: str
-    recorded: str | None
+    occurred: FuzzyTime
+    recorded: datetime | None
+    stances: tuple[str, ...]
+    speaker: Ref
+    actors: tuple[Ref, ...]
+    subject: Ref
+    quote: str | None
+    target: tuple[Ref, ...]
+    audience: Ref | None
+    via: Ref | None
+    sources: tuple[Source, ...]
+    notes: str | None = None
 
 
 @attrs.frozen
 class StanceView:
-    """Where an actor stands on a subject now, since when, and how it got there."""
+    """Where an actor stands on a subject now, since when, and every statement on it."""
 
-    actor: str
-    actor_name: str
-    subject: str
-    stance: str
-    since: str
-    speaker: str
-    quote: str | None
+    actor: Ref
+    subject: Ref
+    stances: tuple[str, ...]
+    since: FuzzyTime
+    latest: StanceEntry
     history: tuple[StanceEntry, ...]
     history_omitted: int = 0
     """Earlier statements a report leaves out of ``history`` (it keeps the latest)."""
 
-
-RawGroup = tuple[str, str, str]
-"""Statements grouped as written: ("actor", actor, subject) or ("speaker", speaker, subject)."""
-
-
-class _Group:
-    __slots__ = ("members", "view")
-
-    def __init__(self) -> None:
-        self.members: list[Ordered[StanceEntry]] = []
-        self.view: StanceView | None = None
+    @property
+    def key(self) -> str:
+        return f"{self.actor.key}/{self.subject.key}"
 
 
-class _Stances:
-    """Statements by the actor or speaker as written, in order; the views of the groups
-    those resolve to, kept until a statement of theirs comes or goes or names change."""
-
-    __slots__ = ("dirty", "groups", "names", "raw", "view")
-
-    def __init__(self) -> None:
-        self.raw: dict[RawGroup, Ordered[StanceEntry]] = {}
-        self.dirty: set[RawGroup] = set()
-        self.groups: dict[tuple[str, str], _Group] = {}
-        self.names: Any = None
-        self.view: tuple[StanceView, ...] | None = None
-
-
-def _raw_group(event: Statement) -> RawGroup:
-    if event.actor:
-        return ("actor", event.actor, event.subject)
-    return ("speaker", event.speaker, event.subject)
+def entry(event: Statement, names: Directory) -> StanceEntry:
+    return StanceEntry(
+        event.id,
+        event.occurred,
+        event.recorded,
+        event.stances,
+        names.ref(event.speaker, "actor"),
+        tuple(names.ref(a, "actor") for a in event.actors),
+        names.ref(event.subject, "subject"),
+        event.quote,
+        tuple(names.ref(t, "actor") for t in event.target),
+        names.ref(event.audience, "actor") if event.audience else None,
+        names.ref(event.via, "actor") if event.via else None,
+        event.sources,
+        event.notes,
+    )
 
 
-class StancesProjection(IndexedProjection[tuple[StanceView, ...]]):
+def _speaks_for(event: Statement, names: Directory) -> list[Ref]:
+    if event.actors:
+        return [names.ref(actor, "actor") for actor in event.actors]
+    actor = names.speaker_actor(event.speaker)
+    return [Ref(actor.key, "actor", actor.name) if actor else names.ref(event.speaker, "actor")]
+
+
+class StancesProjection(Projection[list[Fact], tuple[StanceView, ...]]):
     """Per actor and subject: the current stance and its dated history, with quotes."""
 
     name = "stances"
-    version = 1
+    version = 2
     types = frozenset({"statement"})
 
-    def new_index(self) -> _Stances:
-        return _Stances()
+    def initial(self) -> list[Fact]:
+        return []
 
-    def index_add(self, index: _Stances, event: Event, position: int) -> None:
-        assert isinstance(event, Statement)
-        raw = _raw_group(event)
-        found = index.raw.get(raw)
-        if found is None:
-            found = index.raw[raw] = Ordered()
-        found.add(latest_key(event, position), event)
-        index.dirty.add(raw)
-        index.view = None
+    def apply(self, state: list[Fact], fact: Fact) -> None:
+        state.append(fact)
 
-    def index_remove(self, index: _Stances, event: Event, position: int) -> None:
-        assert isinstance(event, Statement)
-        raw = _raw_group(event)
-        found = index.raw.get(raw)
-        if found is not None and found.remove(latest_key(event, position)):
-            if not found:
-                del index.raw[raw]
-            index.dirty.add(raw)
-            index.view = None
-
-    def index_view(self, index: _Stances, context: ViewContext) -> tuple[StanceView, ...]:
-        names: Directory = context.names
-        if index.view is not None and index.names is names:
-            return index.view
-        if index.names is not names:
-            index.names = names
-            index.dirty = set(index.raw)
-            index.groups = {}
-        resolved: dict[tuple[str, str], tuple[str, list[Ordered[StanceEntry]]]] = {}
-        for raw, statements in index.raw.items():
-            kind, who, subject = raw
-            actor = names.actor(who) if kind == "actor" else names.speaker_actor(who)
-            key = actor.key if actor else who
-            display = actor.name if actor else key
-            found = resolved.get((key, subject))
-            if found is None:
-                resolved[(key, subject)] = (display, [statements])
-            else:
-                found[1].append(statements)
-        touched = {(k, raw[2]) for raw in index.dirty for k in [self._key(raw, names)]}
-        index.dirty = set()
-        groups: dict[tuple[str, str], _Group] = {}
-        ordered: list[tuple[str, str, int, StanceView]] = []
-        for (key, subject), (display, members) in resolved.items():
-            group = index.groups.get((key, subject))
-            if group is None or (key, subject) in touched or group.members != members:
-                group = _Group()
-                group.members = members
-                group.view = self._group_view(key, display, subject, members, names)
-            groups[(key, subject)] = group
-            assert group.view is not None
-            first = min(m.first_key() or 0 for m in members)
-            ordered.append((display.casefold(), subject, first, group.view))
-        index.groups = groups
-        ordered.sort(key=lambda item: item[:3])
-        index.view = tuple(item[3] for item in ordered)
-        return index.view
-
-    @staticmethod
-    def _key(raw: RawGroup, names: Directory) -> str:
-        kind, who, _ = raw
-        actor = names.actor(who) if kind == "actor" else names.speaker_actor(who)
-        return actor.key if actor else who
-
-    @staticmethod
-    def _group_view(
-        key: str,
-        display: str,
-        subject: str,
-        members: list[Ordered[StanceEntry]],
-        names: Directory,
-    ) -> StanceView:
-        def entry(s: Event, _key: int) -> StanceEntry:
-            assert isinstance(s, Statement)
-            return StanceEntry(
-                s.occurred.text,
-                s.stance,
-                names.actor_name(s.speaker),
-                s.quote,
-                s.audience,
-                tuple(src.name for src in s.sources),
-                s.id,
-                recorded_iso(s),
-            )
-
-        if len(members) == 1:
-            history = tuple(members[0].items(entry, names))
-        else:
-            merged = heapq.merge(
-                *(zip(m.keys(), m.items(entry, names), strict=True) for m in members)
-            )
-            history = tuple(item for _, item in merged)
-        now = history[-1]
-        return StanceView(
-            key, display, subject, now.stance, now.occurred, now.speaker, now.quote, history
-        )
+    def view(self, state: list[Fact], context: ViewContext) -> tuple[StanceView, ...]:
+        names = context.names
+        groups: dict[tuple[str, str], tuple[Ref, Ref, list[Fact]]] = {}
+        for fact in sorted(context.visible(state), key=latest_key):
+            event = fact.event
+            assert isinstance(event, Statement)
+            subject = names.ref(event.subject, "subject")
+            for actor in _speaks_for(event, names):
+                found = groups.setdefault((actor.key, subject.key), (actor, subject, []))
+                found[2].append(fact)
+        views = []
+        for actor, subject, facts in groups.values():
+            history = tuple(entry(f.event, names) for f in facts)  # type: ignore[arg-type]
+            latest = history[-1]
+            start = len(history) - 1
+            while start > 0 and history[start - 1].stances == latest.stances:
+                start -= 1
+            since = min((e.occurred for e in history[start:]), key=lambda t: t.sort_key)
+            views.append(StanceView(actor, subject, latest.stances, since, latest, history))
+        views.sort(key=lambda v: ((v.actor.name or v.actor.key).casefold(), v.subject.key))
+        return tuple(views)
 
     def diff(self, before: tuple[StanceView, ...], after: tuple[StanceView, ...]) -> list[Change]:
-        old = {(v.actor, v.subject): v for v in before}
+        old = {v.key: v for v in before}
         found: list[Change] = []
         for view in after:
-            key = f"{view.actor}/{view.subject}"
-            prior = old.get((view.actor, view.subject))
-            if prior is view:
-                continue
-            said = f': "{view.quote}"' if view.quote else ""
-            if prior is None:
+            prior = old.get(view.key)
+            if prior is None or prior.stances != view.stances:
                 found.append(
                     Change(
                         "stances",
                         "stance",
-                        key,
-                        f"{view.actor_name} {view.stance} {view.subject}{said}",
-                        None,
-                        view.stance,
+                        view.key,
+                        view.actor,
+                        prior,
+                        view,
+                        (view.latest.event_id,),
                     )
                 )
-            elif prior.stance != view.stance:
-                found.append(
-                    Change(
-                        "stances",
-                        "stance",
-                        key,
-                        f"{view.actor_name} on {view.subject}: "
-                        f"{prior.stance} -> {view.stance}{said}",
-                        prior.stance,
-                        view.stance,
-                    )
-                )
-            elif len(prior.history) != len(view.history):
-                new = (
-                    view.history[len(prior.history) :]
-                    if prior.history == view.history[: len(prior.history)]
-                    else view.history[-1:]
-                )
-                for entry in new:
-                    words = f': "{entry.quote}"' if entry.quote else ""
-                    found.append(
-                        Change(
-                            "stances",
-                            "statement",
-                            key,
-                            f"{entry.speaker} {entry.stance} {view.subject}{words}",
-                            event_ids=(entry.event_id,),
-                        )
-                    )
         return found

@@ -1,7 +1,7 @@
 """The JSON renderer: the report as stable, versioned JSON, and its JSON Schema.
 
 Stable: keys sorted, two-space indent, one final newline, so the same report is
-the same bytes. Versioned: ``"schema": "sitrep-report/1"``; a change that could
+the same bytes. Versioned: ``"schema": "sitrep-report/2"``; a change that could
 break a reader bumps it. The schema is generated from the report's attrs classes
 (with the walker that describes the line format); regenerate the committed copy
 with::
@@ -12,27 +12,51 @@ with::
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any
 
 import cattrs
 import orjson
 from cattrs.preconf.orjson import make_converter
 
+from ..codec._codec import unstructure_datetime
 from ..codec._schema import DRAFT, _Builder, dumps
-from ..errors import SitrepError, ValidationError
-from ..model._values import Count
-from ..report._report import REPORT_SCHEMA, Report
+from ..errors import SitrepError
+from ..model import Count, Event, FuzzyTime
+from ..report import REPORT_SCHEMA, Report
 from ._renderer import Renderer
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
-_converter = make_converter()
+
+def _converter() -> cattrs.Converter:
+    converter = make_converter()
+    converter.register_unstructure_hook(FuzzyTime, lambda value: value.text)
+    converter.register_unstructure_hook(datetime, unstructure_datetime)
+
+    def event(value: Event) -> dict[str, Any]:
+        # an event as a line holds it, whatever the declared type of the field
+        data: dict[str, Any] = {"type": value.TYPE, "v": value.VERSION}
+        data.update(converter.unstructure(value, unstructure_as=type(value)))
+        return data
+
+    converter.register_unstructure_hook_func(
+        lambda cls: isinstance(cls, type) and issubclass(cls, Event), event
+    )
+    return converter
+
+
+_CONVERTER = _converter()
 
 
 def report_data(report: Report) -> dict[str, Any]:
-    """The report as plain JSON data, with its ``schema`` version."""
-    data: dict[str, Any] = _converter.unstructure(report)
-    data["extra"] = {k: v for k, v in data["extra"].items() if k not in report.hidden}
+    """The report as plain JSON data, with its ``schema`` version. Ids and keys stay
+    beside the names (a machine reads this); plugin views are under ``sections``."""
+    data: dict[str, Any] = _CONVERTER.unstructure(report)
+    data.pop("extra", None)
+    for section in data["sections"]:
+        section.pop("markdown", None)
+        section.pop("html", None)
     data["schema"] = REPORT_SCHEMA
     return data
 
@@ -43,39 +67,28 @@ def render_json(report: Report) -> str:
     try:
         return orjson.dumps(data, option=_OPTIONS).decode() + "\n"
     except TypeError:
-        for name, view in data.get("extra", {}).items():
+        for section in data.get("sections", ()):
             try:
-                orjson.dumps(view, option=_OPTIONS)
+                orjson.dumps(section.get("view"), option=_OPTIONS)
             except TypeError as exc:
                 raise SitrepError(
-                    f"the view of projection {name!r} has no JSON form: {exc}"
+                    f"the view of projection {section.get('name')!r} has no JSON form: {exc}"
                 ) from None
         raise
-
-
-def report_from_json(text: str | bytes) -> Report:
-    """A report back from :func:`render_json`'s output (plugin views stay plain data)."""
-    data = orjson.loads(text)
-    if not isinstance(data, dict):
-        raise ValidationError("a report is a JSON object")
-    schema = data.pop("schema", None)
-    if schema != REPORT_SCHEMA:
-        raise ValidationError(
-            f"this library reads reports of schema {REPORT_SCHEMA!r}, not {schema!r}",
-            field="schema",
-        )
-    try:
-        return _converter.structure(data, Report)
-    except cattrs.BaseValidationError as exc:
-        raise ValidationError(f"not a report: {exc}") from None
 
 
 class _ReportSchema(_Builder):
     """The line-format walker, told what a report holds besides events."""
 
     def _type(self, hint: Any, where: str) -> dict[str, Any]:
-        if hint is Any:  # a plugin projection's view: any JSON
+        if hint is Any:  # a plugin projection's view, a change's values: any JSON
             return {}
+        if isinstance(hint, type) and issubclass(hint, Event):
+            return {
+                "type": "object",
+                "required": ["type", "id", "occurred"],
+                "description": "An event as a line of the log holds it (see line-format.schema.json).",
+            }
         if hint is Count:  # always written out in full in a report
             return {"$ref": self._define("Count", Count, lambda: self._object(Count))}
         return super()._type(hint, where)

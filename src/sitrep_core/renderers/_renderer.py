@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -24,3 +24,18 @@ class Renderer:
     media_type: str = "text/plain"
     extension: str = ".txt"
     description: str = ""
+
+
+@attrs.frozen
+class SectionRenderer:
+    """How a plugin projection's view reads as a section of the readable reports.
+
+    ``projection`` is the projection's name; ``title`` the section's heading;
+    ``markdown`` and ``html`` turn the view into that format's text (None: the view's
+    data laid out as it is). They must escape every text that came from a log.
+    """
+
+    projection: str
+    title: str = ""
+    markdown: Callable[[Any], str] | None = None
+    html: Callable[[Any], str] | None = None

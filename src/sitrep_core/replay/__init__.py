@@ -1,15 +1,37 @@
-"""Replay: the log folded into projections on two clocks, with corrections applied."""
+"""Replay: the log folded into projections once, and their views at any moment."""
 
-from ._checkpoints import Checkpoint, Checkpoints, FileCheckpoints, MemoryCheckpoints
-from ._replay import Moment, Snapshot, changes, replay
+from ._checkpoints import Checkpoints, CheckpointWarning, FileCheckpoints, MemoryCheckpoints
+from ._fold import FoldState, fold
+from ._replay import (
+    Moment,
+    Snapshot,
+    changes,
+    collector_paused,
+    diff_views,
+    fold_log,
+    moment,
+    replay,
+    snapshot_at,
+    views_at,
+    with_directory,
+)
 
 __all__ = [
-    "Checkpoint",
+    "CheckpointWarning",
     "Checkpoints",
     "FileCheckpoints",
+    "FoldState",
     "MemoryCheckpoints",
     "Moment",
     "Snapshot",
     "changes",
+    "collector_paused",
+    "diff_views",
+    "fold",
+    "fold_log",
+    "moment",
     "replay",
+    "snapshot_at",
+    "views_at",
+    "with_directory",
 ]

@@ -1,172 +1,183 @@
-"""Checkpoints: a projection's state saved at a log position, so replay can resume.
+"""Checkpoints: a fold's state kept between replays, so a replay goes on from it.
 
-A checkpoint names the projection and its version, the position and the hash of
-the record there (so a checkpoint of another log, or of a rewritten one, is never
-used), the state, and the replay's revision links.
+A checkpoint is data, never trusted: it says which log position and record hash
+it reflects and which projections (and versions) it holds, and a replay uses it
+only when the log still has that record there. A file checkpoint is checked like
+any input (a digest over its bytes, every event decoded and validated by the
+codec); anything wrong with it costs a full replay and a warning, never a report
+built from damaged state.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import re
 import tempfile
 import threading
+import warnings
 from abc import ABC, abstractmethod
-from datetime import datetime
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
 import orjson
 
+from ..codec import Codec
+from ..errors import SitrepError, ValidationError
+from ..projections import Projection
+from ..stores import Record
+from ._fold import FoldState, fold
 
-@attrs.frozen
-class Checkpoint:
-    """One projection's state at ``position`` (whose record hash is ``hash``)."""
+FORMAT = "sitrep-checkpoint/2"
 
-    projection: str
-    version: int
-    position: int
-    hash: str
-    state: Any
-    revisions: dict[str, Any] | None = None
+
+class CheckpointWarning(UserWarning):
+    """A checkpoint could not be used (damaged, edited, stale or of other projections);
+    the replay started from the beginning of the log instead."""
 
 
 class Checkpoints(ABC):
-    """Where checkpoints are kept: one per projection name, the newest wins."""
+    """Where a replay keeps its fold state for the next replay."""
 
     @abstractmethod
-    def load(self, projection: str) -> Checkpoint | None:
-        """The saved checkpoint of a projection, or None."""
+    def resume(self, projections: Sequence[Projection[Any, Any]], codec: Codec) -> FoldState | None:
+        """A state of these projections to go on from (None: start from the beginning).
+
+        The replay still checks that the log has the state's record at its position.
+        """
 
     @abstractmethod
-    def save(self, checkpoint: Checkpoint) -> None:
-        """Keep a checkpoint, replacing the projection's previous one."""
-
-    def take_live(self) -> LiveStates | None:
-        """The states a replay left in memory, handed over to the next (None: none kept)."""
-        return None
-
-    def keep_live(self, live: LiveStates) -> bool:
-        """Keep a replay's states in memory for the next replay; False when this store
-        does not (the replay then saves checkpoints)."""
-        return False
-
-
-@attrs.define
-class LiveStates:
-    """Every projection's state as a replay left it, kept in memory to resume from.
-
-    Resuming costs nothing, however large the states: the next replay takes them over
-    and applies only the records that follow ``position``. ``cache`` holds what a
-    report keeps between builds (views at earlier moments).
-    """
-
-    position: int
-    hash: str
-    projections: dict[str, Any]
-    """The projection objects, by name (their type and version must match to resume)."""
-    states: dict[str, Any]
-    revisions: Any
-    max_recorded: datetime | None
-    """The latest ``recorded`` time of any record read so far."""
-    codec: Any
-    cache: dict[Any, Any] = attrs.field(factory=dict)
-    pending: Any = None
-    """The replay's snapshot, whose views are made from these states when first read."""
-
-    def checkpoint(self, name: str) -> Checkpoint | None:
-        """The checkpoint of one projection, as :meth:`Checkpoints.load` gives it."""
-        projection = self.projections.get(name)
-        if projection is None:
-            return None
-        return Checkpoint(
-            name,
-            projection.version,
-            self.position,
-            self.hash,
-            projection.dump(self.states[name], self.codec),
-            self.revisions.dump(),
-        )
+    def keep(self, state: FoldState, codec: Codec) -> None:
+        """Keep the state a replay left, for the next replay."""
 
 
 class MemoryCheckpoints(Checkpoints):
-    """Checkpoints kept in memory, for one process.
+    """The fold state kept in memory, for replays in one process.
 
-    A replay leaves its states here as they are (:class:`LiveStates`), and the next
-    replay goes on from them: nothing is copied or encoded either way.
+    The next replay takes the state over as it is and folds only the records that
+    follow it; nothing is copied or encoded either way. A state is handed to one
+    replay at a time.
     """
 
     def __init__(self) -> None:
-        self._saved: dict[str, Checkpoint] = {}
-        self._live: LiveStates | None = None
+        self._state: FoldState | None = None
         self._lock = threading.Lock()
 
-    def load(self, projection: str) -> Checkpoint | None:
+    def resume(self, projections: Sequence[Projection[Any, Any]], codec: Codec) -> FoldState | None:
         with self._lock:
-            live, saved = self._live, self._saved.get(projection)
-        if saved is None and live is not None:
-            return live.checkpoint(projection)
-        return saved
+            state, self._state = self._state, None
+        wanted = [(p.name, type(p), p.version) for p in projections]
+        if state is None or state.signature() != wanted:
+            return None
+        return state
 
-    def save(self, checkpoint: Checkpoint) -> None:
+    def keep(self, state: FoldState, codec: Codec) -> None:
         with self._lock:
-            self._saved[checkpoint.projection] = checkpoint
-            if self._live is not None:  # what was saved now stands: put the rest beside it
-                live, self._live = self._live, None
-                for name in live.projections:
-                    if name != checkpoint.projection:
-                        found = live.checkpoint(name)
-                        if found is not None:
-                            self._saved.setdefault(name, found)
-
-    def take_live(self) -> LiveStates | None:
-        with self._lock:
-            live, self._live = self._live, None
-        return live
-
-    def keep_live(self, live: LiveStates) -> bool:
-        with self._lock:
-            self._live = live
-            self._saved.clear()  # older than the live states
-        return True
+            self._state = state
 
 
 class FileCheckpoints(Checkpoints):
-    """Checkpoints as JSON files in a directory, each replaced atomically."""
+    """The fold state as one file in ``directory``: the records folded so far, with a
+    header saying what they are and a digest over the whole, replaced atomically.
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    Reading it back decodes and validates every event again, so it is worth having
+    where the log itself is slow to read (a distant PostgreSQL server), not to make a
+    replay of a local file cheaper.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str], name: str = "fold") -> None:
         self.directory = Path(directory)
+        self.path = self.directory / f"{name}.checkpoint"
 
-    def _path(self, projection: str) -> Path:
-        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", projection)
-        return self.directory / f"{safe}.json"
-
-    def load(self, projection: str) -> Checkpoint | None:
+    def resume(self, projections: Sequence[Projection[Any, Any]], codec: Codec) -> FoldState | None:
         try:
-            data = orjson.loads(self._path(projection).read_bytes())
-            return Checkpoint(
-                data["projection"],
-                data["version"],
-                data["position"],
-                data["hash"],
-                data["state"],
-                data.get("revisions"),
-            )
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            return None  # a missing or damaged checkpoint only costs a full replay
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            _warn(self.path, f"cannot be read ({exc.strerror})")
+            return None
+        try:
+            return self._load(data, projections, codec)
+        except (SitrepError, ValueError, TypeError, KeyError, IndexError) as exc:
+            _warn(self.path, str(exc))
+            return None
 
-    def save(self, checkpoint: Checkpoint) -> None:
-        # not writable by others whatever the umask: a planted checkpoint would be replayed
+    def _load(
+        self, data: bytes, projections: Sequence[Projection[Any, Any]], codec: Codec
+    ) -> FoldState | None:
+        body, _, tail = data.rstrip(b"\n").rpartition(b"\n")
+        digest = orjson.loads(tail)
+        if not isinstance(digest, dict) or digest.get("sha256") != _digest(body + b"\n"):
+            raise ValidationError("its digest does not match its content (edited or truncated)")
+        lines = body.split(b"\n")
+        header = orjson.loads(lines[0])
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ValidationError(f"it is not a {FORMAT} file")
+        wanted = [[p.name, p.version] for p in projections]
+        if header.get("projections") != wanted:
+            return None  # of other projections or versions: not an error, just of no use
+        state = FoldState(projections)
+        fold(_records(lines[1:], codec, str(self.path)), state)
+        head = header.get("hash")
+        if state.position != header.get("position") or not isinstance(head, str):
+            raise ValidationError("its records do not end where its header says")
+        state.head_hash = head  # the replay checks it against the log's record there
+        return state
+
+    def keep(self, state: FoldState, codec: Codec) -> None:
+        # not writable by others whatever the umask: a planted checkpoint is refused on
+        # its digest or its events, but need not be invited
         self.directory.mkdir(parents=True, exist_ok=True, mode=0o755)
-        data = orjson.dumps(attrs.asdict(checkpoint, recurse=False))
+        header = {
+            "format": FORMAT,
+            "position": state.position,
+            "hash": state.head_hash,
+            "projections": [[p.name, p.version] for p in state.projections],
+        }
+        facts = sorted(state.facts.values(), key=lambda fact: fact.position)
+        body = b"".join(
+            [
+                orjson.dumps(header) + b"\n",
+                *(orjson.dumps([f.position, codec.to_dict(f.event)]) + b"\n" for f in facts),
+            ]
+        )
+        data = body + orjson.dumps({"sha256": _digest(body)}) + b"\n"
         fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".checkpoint-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, self._path(checkpoint.projection))
+            os.replace(tmp, self.path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _records(lines: list[bytes], codec: Codec, source: str) -> Iterator[Record]:
+    previous = 0
+    for number, line in enumerate(lines, start=2):
+        item = orjson.loads(line)
+        if not (isinstance(item, list) and len(item) == 2 and type(item[0]) is int):
+            raise ValidationError("not a checkpoint record", source=source, line=number)
+        position, event = item
+        if position <= previous:
+            raise ValidationError("positions out of order", source=source, line=number)
+        previous = position
+        try:
+            decoded = codec.from_dict(event)
+        except ValidationError as exc:
+            raise exc.located(source=source, line=number) from None
+        # the hash is the log's to vouch for: the replay checks the head against the log
+        yield Record(position, decoded, "", "")
+
+
+def _warn(path: Path, why: str) -> None:
+    warnings.warn(
+        CheckpointWarning(f"{path}: not used, {why}; replaying the whole log"), stacklevel=4
+    )

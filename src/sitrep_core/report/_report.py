@@ -1,53 +1,48 @@
 """The report: one view model built from the projections at a moment.
 
 Every renderer receives a :class:`Report` and nothing else; it never reads the log.
+The report holds data (views, counts, moments, references), and what grows with
+the log is capped, saying how much it left out.
 """
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from pathlib import PurePath
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import attrs
 
-from ..model._events import plural
-from ..model._time import FuzzyTime, moment_of
-from ..projections import Change, Projection, ViewContext
-from ..projections._convoys import ConvoyView
-from ..projections._directory import Actor, Directory, Place
-from ..projections._figures import Figure
-from ..projections._stances import StanceView
-from ..projections._timeline import (
+from ..model import FuzzyTime
+from ..projections import (
+    BUILTIN_VIEWS,
+    Actor,
+    ConvoyView,
+    Directory,
+    Figure,
+    Place,
+    Projection,
     SourceView,
+    StanceView,
+    Subject,
     TimelineEntry,
-    TimelineFacts,
-    TimelineProjection,
-    span_end,
-    span_start,
 )
-from ..replay._checkpoints import Checkpoints
-from ..replay._replay import (
-    Moment,
-    Run,
-    _with_directory,
-    diff_snapshots,
-    replay,
-    run_replay,
-)
-from ..stores._log import EventLog
-from ._updates import dated_changes
+from ..replay import Checkpoints, FoldState, Moment, diff_views, fold_log, moment, views_at
+from ..stores import EventLog
+from ._updates import Update, dated_updates, told_once
 
-REPORT_SCHEMA = "sitrep-report/1"
-
-BUILTIN_VIEWS = frozenset({"directory", "convoys", "stances", "timeline", "figures", "sources"})
+REPORT_SCHEMA = "sitrep-report/2"
 
 
 @attrs.frozen
 class LogInfo:
-    """Which log, and which record of its hash chain, the report reflects."""
+    """Which log, and which record of its hash chain, the report reflects.
+
+    ``name`` is what the report calls the log: a name its writer gave, or the file's
+    base name, never a path, host or user.
+    """
 
     name: str
     position: int
@@ -55,14 +50,28 @@ class LogInfo:
 
 
 @attrs.frozen
-class Update:
-    """A dated update block: what changed when new facts were recorded at ``at``."""
+class Highlights:
+    """What a reader needs first, as data: the newest update, the main figures and the
+    latest stance of note (where each convoy is comes from the report's convoys)."""
 
-    at: str
+    latest_update: Update | None
+    figures: tuple[Figure, ...]
+    stance: StanceView | None
+
+
+@attrs.frozen
+class Section:
+    """A plugin projection's view shown as a section of the report.
+
+    ``markdown`` and ``html`` are the plugin's own rendering of the view (from its
+    ``sitrep_sections`` hook), when it has one; renderers otherwise lay out the data.
+    """
+
+    name: str
     title: str
-    changes: tuple[Change, ...]
-    omitted: int = 0
-    """Changes a report leaves out (it keeps the first ``CHANGES_LIMIT``)."""
+    view: Any
+    markdown: str | None = None
+    html: str | None = None
 
 
 @attrs.frozen
@@ -70,26 +79,20 @@ class Report:
     """Everything a renderer shows, at one moment.
 
     ``updates`` are newest first; ``timeline`` holds at most the latest
-    ``timeline_limit`` entries of ``timeline_total``. ``extra`` holds the views of
-    projections added by plugins, by name; those named in ``hidden`` are not
-    shown to readers.
-
-    What grows with the log is capped, and says what it left out: key figures
-    (``figures_omitted``), each convoy's route, strikes and aid, each stance's
-    history, each source's events, each update's changes (the ``*_omitted`` fields
-    of their views). A report of a log of any size stays one a reader can read.
+    ``timeline_limit`` entries of ``timeline_total``. ``sections`` are the views of
+    projections that plugins add; ``extra`` holds every plugin view by name (also
+    those that only feed an export).
     """
 
     SCHEMA: ClassVar[str] = REPORT_SCHEMA
 
     title: str
-    as_of: str | None
-    known_at: str | None
-    since: str | None
-    period_start: str | None
-    period_end: str | None
+    as_of: FuzzyTime | None
+    known_at: FuzzyTime | None
+    since: FuzzyTime | None
+    period: tuple[FuzzyTime, FuzzyTime] | None
     log: LogInfo
-    highlights: tuple[str, ...]
+    highlights: Highlights
     figures: tuple[Figure, ...]
     convoys: tuple[ConvoyView, ...]
     stances: tuple[StanceView, ...]
@@ -99,36 +102,46 @@ class Report:
     sources: tuple[SourceView, ...]
     actors: tuple[Actor, ...]
     places: tuple[Place, ...]
+    subjects: tuple[Subject, ...] = ()
+    moment: datetime | None = None
+    """The instant the report stands at: its moment, or the latest recorded time in
+    the log when none was given (what durations such as "day 7" count to)."""
+    sections: tuple[Section, ...] = ()
     extra: dict[str, Any] = attrs.field(factory=dict)
-    hidden: tuple[str, ...] = ()
-    """Names in ``extra`` that feed renderers only (exports); the others are sections."""
     figures_omitted: int = 0
-    """Key figures left out (per-strike figures of strikes not in ``timeline`` first)."""
+
+    @property
+    def names(self) -> Directory:
+        """The report's actors, places and subjects, resolving any of their names."""
+        return Directory(self.actors, self.places, self.subjects)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    text = moment.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
+# What a report keeps of the parts of its views that grow with the log.
+FIGURE_LIMIT = 40
+CLAIMS_LIMIT = 10
+ROUTE_LIMIT = 25
+EVENTS_LIMIT = 10
+HISTORY_LIMIT = 20
+CHANGES_LIMIT = 200
 
 
-def moment_text(moment: Moment | None) -> str | None:
-    """A report's moment as the caller wrote it (``2017-08-31``, ``2017-09-05T12:00Z``);
-    a time without a zone is read as UTC and says so."""
-    if moment is None or isinstance(moment, datetime):
-        return _iso(moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC))
-    text = moment.text if isinstance(moment, FuzzyTime) else FuzzyTime.parse(moment).text
-    return text + "Z" if re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?", text) else text
+def moment_as_given(value: Moment | None) -> FuzzyTime | None:
+    """A report's moment as the caller gave it (a date-time without a zone is UTC)."""
+    if value is None or isinstance(value, FuzzyTime):
+        return value
+    if isinstance(value, datetime):
+        return FuzzyTime.from_datetime(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return FuzzyTime.parse(value)
 
 
-def _minute(stamp: str) -> str:
-    return stamp[:16]
-
-
-def _update_title(moment: str) -> str:
-    when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-    return f"UPDATE {when.day} {when:%B %Y}, {when:%H:%M} UTC"
+def public_name(log: EventLog) -> str:
+    """What a report calls a log it was not given a name for: a file's base name, a
+    database's name, never a path, host or user."""
+    name = log.name
+    if "://" in name:
+        parts = urlsplit(name)
+        return parts.path.strip("/").split("/")[-1] or parts.scheme
+    return PurePath(name).name or name
 
 
 def build_report(
@@ -142,87 +155,132 @@ def build_report(
     max_updates: int = 10,
     timeline_limit: int = 200,
     checkpoints: Checkpoints | None = None,
+    log_name: str | None = None,
 ) -> Report:
     """Build the report of a log at a moment.
 
-    ``as_of``/``known_at`` are the two clocks of :func:`replay`. With ``since``, the
-    report has one update: every change from then to the report's moment.
-    Otherwise each distinct recorded minute after the first is a dated update
-    (the latest ``max_updates`` of them).
+    ``as_of``/``known_at`` are the two clocks of :func:`sitrep_core.replay`. With
+    ``since``, the report has one update: every change from then to the report's
+    moment. Otherwise each recorded minute after the first, up to the report's
+    moment, is a dated update (the latest ``max_updates`` of them).
     """
-    chosen = _with_directory(projections)
-    run = run_replay(log, chosen, as_of=as_of, known_at=known_at, checkpoints=checkpoints)
-    snapshot = run.snapshot
-    timeline: tuple[TimelineEntry, ...] = (
-        snapshot["timeline"] if "timeline" in snapshot.views else ()
-    )
-    facts = _timeline_facts(run, timeline)
-    updates = _updates(log, run, as_of, known_at, since, facts, max_updates)
-    directory: Directory = snapshot["directory"]
-    shown = timeline[-timeline_limit:] if timeline_limit else ()
-    figures, figures_omitted = _key_figures(snapshot.views.get("figures", ()), shown)
-    report = Report(
+    state = fold_log(log, projections, checkpoints=checkpoints)
+    return report_of(
+        state,
         title=title,
-        as_of=moment_text(as_of),
-        known_at=moment_text(known_at),
-        since=moment_text(since),
-        period_start=facts.period_start,
-        period_end=facts.period_end,
-        log=LogInfo(log.name, snapshot.position, snapshot.head_hash),
-        highlights=(),
+        as_of=as_of,
+        known_at=known_at,
+        since=since,
+        max_updates=max_updates,
+        timeline_limit=timeline_limit,
+        log_name=log_name or public_name(log),
+    )
+
+
+def report_of(
+    state: FoldState,
+    *,
+    title: str,
+    as_of: Moment | None,
+    known_at: Moment | None,
+    since: Moment | None,
+    max_updates: int,
+    timeline_limit: int,
+    log_name: str,
+) -> Report:
+    """The report of a fold's state at a moment (see :func:`build_report`)."""
+    world, knowledge = moment(as_of), moment(known_at)
+    views = views_at(state, world, knowledge)
+    names: Directory = views["directory"]
+    until = min((m for m in (world, knowledge) if m is not None), default=None)
+    if since is not None:
+        start = moment(since)
+        earlier = views_at(state, start, start)
+        found = told_once(diff_views(state.projections, earlier, views))
+        assert start is not None
+        updates = [_capped_update(Update(start, tuple(found)))]
+    else:
+        updates = [_capped_update(u) for u in dated_updates(state, world, until, max_updates)]
+    timeline: tuple[TimelineEntry, ...] = views.get("timeline", ())
+    shown = timeline[-timeline_limit:] if timeline_limit else ()
+    figures, figures_omitted = _key_figures(views.get("figures", ()), shown)
+    convoys = tuple(_capped_convoy(c) for c in views.get("convoys", ()))
+    stances = tuple(_capped_stance(s) for s in views.get("stances", ()))
+    extra = {name: view for name, view in views.items() if name not in BUILTIN_VIEWS}
+    sections = tuple(
+        Section(p.name, p.name.replace("-", " ").replace("_", " ").capitalize(), views[p.name])
+        for p in state.projections
+        if p.name not in BUILTIN_VIEWS and p.section
+    )
+    return Report(
+        title=title,
+        as_of=moment_as_given(as_of),
+        known_at=moment_as_given(known_at),
+        since=moment_as_given(since),
+        period=_period(timeline),
+        log=LogInfo(log_name, state.position, state.head_hash),
+        highlights=_highlights(updates, convoys, figures, stances),
         figures=figures,
-        convoys=_capped(_capped_convoy, snapshot.views.get("convoys", ())),
-        stances=_capped(_capped_stance, snapshot.views.get("stances", ())),
-        updates=updates,
+        convoys=convoys,
+        stances=stances,
+        updates=tuple(updates),
         timeline=shown,
         timeline_total=len(timeline),
-        sources=_capped(_capped_source, snapshot.views.get("sources", ())),
-        actors=directory.actors,
-        places=directory.places,
-        extra={name: view for name, view in snapshot.views.items() if name not in BUILTIN_VIEWS},
-        hidden=tuple(p.name for p in chosen if p.name not in BUILTIN_VIEWS and not p.section),
+        sources=views.get("sources", ()),
+        actors=names.actors,
+        places=names.places,
+        subjects=names.subjects,
+        moment=until if until is not None else state.latest_recorded,
+        sections=sections,
+        extra=extra,
         figures_omitted=figures_omitted,
     )
-    return attrs.evolve(report, highlights=highlights(report))
 
 
-# What a report keeps of the parts of its views that grow with the log.
-FIGURE_LIMIT = 40
-CLAIMS_LIMIT = 10
-ROUTE_LIMIT = 25
-EVENTS_LIMIT = 10
-HISTORY_LIMIT = 5
-CHANGES_LIMIT = 200
+def _period(timeline: Sequence[TimelineEntry]) -> tuple[FuzzyTime, FuzzyTime] | None:
+    """The dates of the earliest-starting and the latest-ending events."""
+    if not timeline:
+        return None
+    first = min((e.event.occurred for e in timeline), key=lambda t: t.earliest)
+    last = max((e.event.occurred for e in timeline), key=lambda t: t.latest)
+    return first, last
 
 
-def _subject(figure: Figure) -> str:
-    return figure.subject
+def _highlights(
+    updates: Sequence[Update],
+    convoys: Sequence[ConvoyView],
+    figures: Sequence[Figure],
+    stances: Sequence[StanceView],
+) -> Highlights:
+    people = [f for c in convoys for f in c.people]
+    main = people or [f for f in figures if f.subject.kind != "incident"][:4] or list(figures[:4])
+    latest_stance = max(
+        stances,
+        key=lambda s: (
+            s.latest.recorded or datetime.min.replace(tzinfo=UTC),
+            s.latest.occurred.sort_key,
+        ),
+        default=None,
+    )
+    return Highlights(updates[0] if updates else None, tuple(main[:6]), latest_stance)
 
 
 def _key_figures(
-    figures: tuple[Figure, ...], timeline: tuple[TimelineEntry, ...]
+    figures: Sequence[Figure], timeline: Sequence[TimelineEntry]
 ) -> tuple[tuple[Figure, ...], int]:
-    """At most ``FIGURE_LIMIT`` figures, in view order: those of convoys and evacuations,
-    then those of the strikes the timeline shows (each strike has figures of its own,
-    so they grow with the log). Also how many were left out."""
+    """At most ``FIGURE_LIMIT`` figures: those of convoys, evacuations and named
+    subjects first, then those of the attacks the shown timeline tells of."""
     if len(figures) <= FIGURE_LIMIT:
         return tuple(_capped_figure(f) for f in figures), 0
-    # figures are in order of subject: the strikes' ("strike:<id>") are one run
-    low = bisect_left(figures, "strike:", key=_subject)
-    high = bisect_left(figures, "strike;", key=_subject)  # ";" follows ":"
-    chosen = [*range(low), *range(high, len(figures))][:FIGURE_LIMIT]
-    for entry in reversed(timeline):
-        if len(chosen) >= FIGURE_LIMIT:
-            break
-        if entry.type != "strike":
-            continue
-        subject = f"strike:{entry.event_id}"
-        at = bisect_left(figures, subject, low, high, key=_subject)
-        while at < high and figures[at].subject == subject and len(chosen) < FIGURE_LIMIT:
-            chosen.append(at)
-            at += 1
-    kept = tuple(_capped_figure(figures[i]) for i in sorted(set(chosen)))
-    return kept, len(figures) - len(kept)
+    shown = {e.event_id for e in timeline}
+    first = [f for f in figures if f.subject.kind != "incident"]
+    attacks = [
+        f
+        for f in figures
+        if f.subject.kind == "incident" and any(c.event_id in shown for c in f.claims)
+    ]
+    kept = (first + attacks)[:FIGURE_LIMIT]
+    return tuple(_capped_figure(f) for f in kept), len(figures) - len(kept)
 
 
 def _capped_figure(figure: Figure) -> Figure:
@@ -235,36 +293,7 @@ def _capped_figure(figure: Figure) -> Figure:
     )
 
 
-V = TypeVar("V")
-_CAPPED: dict[int, tuple[Any, tuple[int, ...], Any]] = {}
-
-
-def _capped(cap: Callable[[V], V], views: Sequence[V]) -> tuple[V, ...]:
-    """Each view capped; a view seen by the last build (views that did not change are
-    the same objects from one build to the next) is not capped again."""
-    found: list[V] = []
-    limits = (FIGURE_LIMIT, CLAIMS_LIMIT, ROUTE_LIMIT, EVENTS_LIMIT, HISTORY_LIMIT)
-    for view in views:
-        kept = _CAPPED.get(id(view))
-        if kept is None or kept[0] is not view or kept[1] != limits:
-            kept = (view, limits, cap(view))
-        _CAPPED[id(view)] = kept  # the view is held, so its id stays its own
-        found.append(kept[2])
-    if len(_CAPPED) > 4 * len(views) + 1024:
-        shown = {id(view) for view in views}
-        for key in [k for k in _CAPPED if k not in shown]:
-            del _CAPPED[key]
-    return tuple(found)
-
-
 def _capped_convoy(convoy: ConvoyView) -> ConvoyView:
-    if (
-        len(convoy.route) <= ROUTE_LIMIT
-        and len(convoy.strikes) <= EVENTS_LIMIT
-        and len(convoy.aid) <= EVENTS_LIMIT
-        and all(len(f.claims) <= CLAIMS_LIMIT for f in convoy.people)
-    ):
-        return convoy
     return attrs.evolve(
         convoy,
         people=tuple(_capped_figure(f) for f in convoy.people),
@@ -287,16 +316,6 @@ def _capped_stance(stance: StanceView) -> StanceView:
     )
 
 
-def _capped_source(source: SourceView) -> SourceView:
-    if len(source.events) <= EVENTS_LIMIT:
-        return source
-    return attrs.evolve(
-        source,
-        events=source.events[-EVENTS_LIMIT:],
-        events_omitted=source.events_omitted + len(source.events) - EVENTS_LIMIT,
-    )
-
-
 def _capped_update(update: Update) -> Update:
     if len(update.changes) <= CHANGES_LIMIT:
         return update
@@ -305,104 +324,3 @@ def _capped_update(update: Update) -> Update:
         changes=update.changes[:CHANGES_LIMIT],
         omitted=update.omitted + len(update.changes) - CHANGES_LIMIT,
     )
-
-
-def _timeline_facts(run: Run, timeline: tuple[TimelineEntry, ...]) -> TimelineFacts:
-    """The timeline's recorded minutes and period: kept by the built-in timeline as it
-    goes; worked out from the entries for any other."""
-    projection = next((p for p in run.chosen if p.name == "timeline"), None)
-    if isinstance(projection, TimelineProjection):
-        names = run.snapshot["directory"]
-        context = ViewContext(names, run.snapshot.as_of, run.snapshot.known_at)
-        return projection.facts(run.states["timeline"], context)
-    return TimelineFacts(
-        tuple(sorted({_minute(e.recorded) for e in timeline if e.recorded})),
-        min((span_start(e.occurred) for e in timeline), default=None),
-        max((span_end(e.occurred) for e in timeline), default=None),
-    )
-
-
-def _updates(
-    log: EventLog,
-    run: Run,
-    as_of: Moment | None,
-    known_at: Moment | None,
-    since: Moment | None,
-    facts: TimelineFacts,
-    max_updates: int,
-) -> tuple[Update, ...]:
-    chosen = run.chosen
-    if since is not None:
-        before = replay(log, chosen, as_of=since, known_at=since)
-        found = _once(diff_snapshots(chosen, before, run.snapshot))
-        moment = moment_text(since) or ""
-        return (_capped_update(Update(moment, f"Changes since {moment}", tuple(found))),)
-    if max_updates <= 0:
-        return ()
-    stamps = facts.recorded_minutes
-    if len(stamps) < 2:
-        return ()
-    stamps = stamps[-(max_updates + 1) :]
-    moments = [moment_of(_end_of_minute(stamp)) for stamp in stamps]
-    dated = dated_changes(
-        log,
-        run,
-        None if as_of is None else moment_of(as_of),
-        None if known_at is None else moment_of(known_at),
-        moments,
-        _once,
-    )
-    found_updates: list[Update] = []
-    for stamp, found in zip(stamps[1:], dated, strict=True):
-        at = stamp + ":00Z" if len(stamp) == 16 else stamp
-        found_updates.append(_capped_update(Update(at, _update_title(at), tuple(found))))
-    return tuple(reversed(found_updates))
-
-
-def _once(found: list[Change]) -> list[Change]:
-    """Changes with each new event told once: a timeline line is dropped when another
-    projection already reports that event (a strike near a convoy, a statement)."""
-    told = {i for c in found if c.projection != "timeline" for i in c.event_ids}
-    return [
-        c
-        for c in found
-        if not (c.projection == "timeline" and c.kind == "event" and set(c.event_ids) <= told)
-    ]
-
-
-def _end_of_minute(stamp: str) -> str:
-    """A recorded minute (``YYYY-MM-DDTHH:MM``) as a UTC moment; it means the minute's end."""
-    return stamp + "Z"
-
-
-def highlights(report: Report) -> tuple[str, ...]:
-    """A few lines a reader needs first: convoys now, disputed figures, latest stances."""
-    lines: list[str] = []
-    for convoy in report.convoys:
-        state = ", ".join(
-            part
-            for part in (
-                convoy.status.replace("-", " ") if convoy.status else None,
-                convoy.position,
-                f"heading {convoy.heading}" if convoy.heading else None,
-                f"toward {convoy.toward}" if convoy.toward else None,
-            )
-            if part
-        )
-        vehicles = ", ".join(
-            f"{attrs.evolve(v.current, text=None)} {plural(v.kind, v.current)}"
-            for v in convoy.vehicles
-            if v.current is not None
-        )
-        since = f" since {convoy.status_since}" if convoy.status_since else ""
-        body = f"{state}{since}" if state else "no status reported"
-        lines.append(f"Convoy {convoy.id}: {body}" + (f" ({vehicles})" if vehicles else ""))
-    for figure in report.figures:
-        if figure.disputed:
-            claims = "; ".join(f"{c.value} ({', '.join(c.sources)})" for c in figure.claims)
-            lines.append(f"Disputed: {figure.label}: {claims}")
-    if report.updates:
-        for change in report.updates[0].changes:
-            if change.projection == "stances" and change.kind == "stance":
-                lines.append(change.summary)
-    return tuple(lines)

@@ -1,0 +1,387 @@
+"""The words for the report's data: names, counts, sources, events and changes.
+
+Markdown and HTML both phrase through here, so they say the same thing about the
+same fact. Nothing here reads the log: every name comes from the report's
+directory, every date from the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from ..model import (
+    CREDIBILITY,
+    RELIABILITY,
+    ActorDefined,
+    Agreement,
+    AidDelivery,
+    Control,
+    ConvoyMove,
+    Count,
+    Evacuation,
+    Event,
+    FigureReported,
+    Location,
+    Operation,
+    PlaceDefined,
+    Retraction,
+    Source,
+    Statement,
+    Strike,
+    SubjectDefined,
+)
+from ..projections import Directory, Figure, Ref
+from ._dates import human_date
+from ._words import Phrase, humanised, join, plural, text
+
+STANCE_WORDS = {
+    "supports": "supports",
+    "welcomes": "welcomes",
+    "proposes": "makes a proposal on",
+    "demands": "makes demands on",
+    "claims": "makes claims on",
+    "claims-responsibility": "claims responsibility for",
+    "declares": "makes a declaration on",
+    "concerned": "is concerned about",
+    "warns": "warns over",
+    "threatens": "threatens",
+    "blames": "lays blame over",
+    "condemns": "condemns",
+    "opposes": "opposes",
+    "denies": "denies",
+    "denies-involvement": "denies involvement in",
+    "neutral": "is neutral on",
+}
+"""Each stance as a verb phrase before the subject ("condemns the deal")."""
+
+STANCE_NAMES = {key: key.replace("-", " ") for key in STANCE_WORDS}
+
+MEASURE_WORDS = {
+    "people": "people",
+    "fighters": "fighters",
+    "civilians": "civilians",
+    "wounded": "wounded",
+    "killed": "killed",
+    "injured": "injured",
+    "missing": "missing",
+    "detained": "detained",
+    "released": "released",
+    "displaced": "displaced",
+    "returned": "returned",
+    "evacuated": "evacuated",
+    "in-need": "people in need",
+    "reached": "people reached",
+    "funding-requested": "funding requested",
+    "funding-received": "funding received",
+}
+
+RELATION_WORDS = {
+    "at": "at",
+    "in": "in",
+    "near": "near",
+    "around": "around",
+    "outside": "outside",
+    "between": "between",
+}
+
+
+def name(ref: Ref | None, *, the: bool = False) -> str:
+    """What readers call a referenced thing: its name, or its key's words."""
+    if ref is None:
+        return ""
+    if ref.name:
+        return ref.name
+    words = humanised(ref.key)
+    return f"the {words}" if the and ref.kind in ("convoy", "subject") else words
+
+
+def called(names: Directory, key: str | None, kind: str = "any") -> str:
+    """The display name of a key or alias, through the report's directory."""
+    return "" if key is None else name(names.ref(key, kind))
+
+
+def names_of(names: Directory, keys: Iterable[str], kind: str = "any") -> str:
+    items = [called(names, key, kind) for key in keys]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def count_words(value: Count) -> str:
+    """A count with its qualifier as the source said it: its own words where it gave
+    them ("hundreds", "around 308"), else the qualifier in words."""
+    if value.text:
+        words = value.text
+    elif value.qualifier == "exact":
+        words = f"{value.value:,}"
+    elif value.qualifier == "approx":
+        words = f"around {value.value:,}"
+    elif value.qualifier == "at-least":
+        words = f"at least {value.value:,}"
+    elif value.qualifier == "at-most":
+        words = f"at most {value.value:,}"
+    elif value.qualifier == "range":
+        words = f"{value.low:,}\u2013{value.high:,}"
+    else:
+        words = "an unknown number"
+    if value.including:
+        parts = ", ".join(f"{count_words(c)} {k}" for k, c in value.including.items())
+        words = f"{words}, including {parts}"
+    return words
+
+
+def measure_words(measure: str, value: Count | None = None, unit: str | None = None) -> str:
+    if measure.startswith("vehicles."):
+        kind = measure.partition(".")[2]
+        return plural(kind, value.value if value is not None else None)
+    words = MEASURE_WORDS.get(measure, humanised(measure))
+    return f"{words} ({unit})" if unit else words
+
+
+def grading(source: Source) -> str:
+    return source.grading
+
+
+def grading_meaning(code: str) -> str:
+    """``B2`` as words: usually reliable, probably true."""
+    reliability = RELIABILITY.get(code[:1], "")
+    try:
+        credibility = CREDIBILITY.get(int(code[1:]), "")
+    except ValueError:
+        credibility = ""
+    return ", ".join(p for p in (reliability, credibility) if p)
+
+
+def cited(sources: Sequence[Source]) -> str:
+    """Who said so, each with their own grading: "Hezbollah officials (C3), Ruptly (C2)"."""
+    return ", ".join(f"{s.name} ({s.grading})" for s in sources) or "no source given"
+
+
+def location_words(location: Location | None, names: Directory) -> str:
+    """Where, as the source put it; or its relation to the places it names."""
+    if location is None:
+        return ""
+    if location.text:
+        return location.text
+    places = [called(names, p, "place") for p in location.places]
+    relation = location.relation
+    if relation == "between" and len(places) >= 2:
+        return f"between {' and '.join(places)}"
+    if relation is None:
+        return " / ".join(places)
+    word = RELATION_WORDS.get(relation) or relation.replace("-", " ")
+    return f"{word} {' and '.join(places)}"
+
+
+def subject_words(figure: Figure, names: Directory) -> Phrase:
+    """What a figure is about, for readers: a name, or the event that defines it."""
+    if figure.subject.name:
+        return text(figure.subject.name)
+    if figure.about is not None:
+        return text(
+            "the ", event_label(figure.about, names), " (", human_date(figure.about.occurred), ")"
+        )
+    return text(name(figure.subject, the=True))
+
+
+def event_label(event: Event, names: Directory) -> str:
+    """A short noun phrase for an event, to name what a figure is about."""
+    if isinstance(event, Strike):
+        what = ", ".join(event.targets)
+        means = event.means or "strike"
+        return f"{means} on {what}" if what else means
+    if isinstance(event, Evacuation):
+        return f"evacuation from {names_of(names, event.origins, 'place')}"
+    return humanised(event.TYPE)
+
+
+def _people(event: Evacuation | ConvoyMove) -> str:
+    parts = [
+        f"{count_words(c)} {MEASURE_WORDS[m]}"
+        for m in ("people", "fighters", "civilians", "wounded")
+        if (c := getattr(event, m)) is not None
+    ]
+    return ", ".join(parts)
+
+
+def _vehicles(counts: dict[str, Count]) -> str:
+    return " and ".join(f"{count_words(c)} {plural(k, c.value)}" for k, c in counts.items())
+
+
+def event_phrase(event: Event, names: Directory) -> Phrase:
+    """One sentence saying what happened (without its date or sources)."""
+    phrase = _PHRASES.get(type(event))
+    if phrase is not None:
+        return phrase(event, names)
+    if type(event).describe is not Event.describe or type(event).headline is not Event.headline:
+        return text(event.describe(lambda key: called(names, key)))
+    return text(humanised(event.TYPE).capitalize())
+
+
+def _evacuation(event: Evacuation, names: Directory) -> Phrase:
+    who = called(names, event.group, "actor")
+    to = f" to {called(names, event.destination, 'place')}" if event.destination else ""
+    people = _people(event)
+    vehicles = _vehicles(event.vehicles)
+    detail = "; ".join(p for p in (people, f"in {vehicles}" if vehicles else "") if p)
+    deal = f", under {called(names, event.agreement, 'subject')}" if event.agreement else ""
+    return text(
+        f"{who} evacuated from {names_of(names, event.origins, 'place')}{to}{deal}",
+        f" ({detail})" if detail else None,
+    )
+
+
+def _convoy_move(event: ConvoyMove, names: Directory) -> Phrase:
+    convoy = called(names, event.convoy, "subject")
+    where = location_words(event.location, names)
+    heading = f"heading {event.heading}" if event.heading else ""
+    toward = f"toward {called(names, event.toward, 'place')}" if event.toward else ""
+    status = event.status.replace("-", " ") if event.status else ""
+    if event.new_convoy:
+        moving = " ".join(p for p in (status or "split off", toward) if p)
+        place = f" ({where})" if where else ""
+        return text(f"{_vehicles(event.vehicles)} of {convoy} {moving}{place}")
+    what = ", ".join(p for p in (status, where, heading, toward) if p)
+    people = _people(event)
+    vehicles = _vehicles(event.vehicles)
+    extra = "; ".join(p for p in (vehicles, people) if p)
+    cause = f", because {event.cause}" if event.cause else ""
+    return text(f"{convoy}: {what or 'reported'}{cause}", f" ({extra})" if extra else None)
+
+
+def _strike(event: Strike, names: Directory) -> Phrase:
+    who = called(names, event.actor, "actor") if event.actor else "An unknown attacker"
+    what = ", ".join(event.targets) or "targets"
+    where = location_words(event.location, names)
+    means = f" with {event.means}" if event.means else ""
+    effect = f": {event.effect}" if event.effect else ""
+    hit = ""
+    if event.convoy and event.convoy_hit is not None:
+        hit = f"; {called(names, event.convoy, 'subject')} {'was' if event.convoy_hit else 'was not'} hit"
+    casualties = "; ".join(
+        f"{count_words(c)} {m}"
+        for m in ("killed", "wounded")
+        if (c := getattr(event, m)) is not None
+    )
+    claim = ""
+    if event.claimed_by:
+        claim = f"; claimed by {names_of(names, event.claimed_by, 'actor')}"
+    elif event.unclaimed:
+        claim = "; no group claimed it"
+    return text(
+        f"{who} struck {what}",
+        f" ({where})" if where else None,
+        f"{means}{effect}{hit}",
+        f"; {casualties}" if casualties else None,
+        claim,
+    )
+
+
+def stances_words(stances: Sequence[str]) -> str:
+    return " and ".join(STANCE_WORDS.get(s, s) for s in stances)
+
+
+def _statement(event: Statement, names: Directory) -> Phrase:
+    speaker = called(names, event.speaker, "actor")
+    actors = [called(names, a, "actor") for a in event.actors]
+    for_ = ""
+    if actors and actors != [speaker]:
+        for_ = f" (for {' and '.join(actors)})"
+    subject = called(names, event.subject, "subject")
+    target = names_of(names, event.target, "actor")
+    aimed = ""
+    if target:
+        aimed = f", blaming {target}" if "blames" in event.stances else f", aimed at {target}"
+    audience = f", addressed to {called(names, event.audience, 'actor')}" if event.audience else ""
+    via = f", passed on through {called(names, event.via, 'actor')}" if event.via else ""
+    return text(f"{speaker}{for_} {stances_words(event.stances)} {subject}{aimed}{audience}{via}")
+
+
+def _agreement(event: Agreement, names: Directory) -> Phrase:
+    kind = event.kind.capitalize() if event.kind != "other" else "Agreement"
+    between = f" between {names_of(names, event.parties, 'actor')}" if event.parties else ""
+    mediated = (
+        f", mediated by {names_of(names, event.mediators, 'actor')}" if event.mediators else ""
+    )
+    guaranteed = (
+        f", guaranteed by {names_of(names, event.guarantors, 'actor')}" if event.guarantors else ""
+    )
+    area = f" over {called(names, event.area, 'place')}" if event.area else ""
+    return text(f"{kind}{between}{area}{mediated}{guaranteed}")
+
+
+def _aid(event: AidDelivery, names: Directory) -> Phrase:
+    to = called(names, event.convoy, "subject") if event.convoy else event.recipient or "recipients"
+    recipient = f" ({event.recipient})" if event.convoy and event.recipient else ""
+    by = f" by {called(names, event.provider, 'actor')}" if event.provider else ""
+    return text(f"{' and '.join(event.items).capitalize()} delivered to {to}{recipient}{by}")
+
+
+def _operation(event: Operation, names: Directory) -> Phrase:
+    against = f" against {names_of(names, event.against, 'actor')}" if event.against else ""
+    area = f" in {called(names, event.area, 'place')}" if event.area else ""
+    return text(f"{names_of(names, event.actors, 'actor')}: {event.kind}{against}{area}")
+
+
+_CONTROL = {
+    "controls": "holds",
+    "gained": "took",
+    "lost": "lost",
+    "contested": "contests",
+    "cleared": "cleared",
+}
+
+
+def _control(event: Control, names: Directory) -> Phrase:
+    via = f" (through {names_of(names, event.via, 'actor')})" if event.via else ""
+    verb = _CONTROL.get(event.status, event.status)
+    return text(
+        f"{called(names, event.actor, 'actor')} {verb} {called(names, event.area, 'place')}{via}"
+    )
+
+
+def _figure(event: FigureReported, names: Directory) -> Phrase:
+    subject = called(names, event.subject, "subject")
+    return text(
+        f"{count_words(event.count)} {measure_words(event.measure, event.count, event.unit)} ({subject})"
+    )
+
+
+def _reference(event: Event, names: Directory) -> Phrase:
+    assert isinstance(event, ActorDefined | PlaceDefined | SubjectDefined)
+    return text(f"{event.name} ({humanised(event.TYPE)})")
+
+
+def _retraction(event: Event, names: Directory) -> Phrase:
+    assert isinstance(event, Retraction)
+    return text("An earlier report was withdrawn", f": {event.reason}" if event.reason else None)
+
+
+_PHRASES = {
+    Evacuation: _evacuation,
+    ConvoyMove: _convoy_move,
+    Strike: _strike,
+    Statement: _statement,
+    Agreement: _agreement,
+    AidDelivery: _aid,
+    Operation: _operation,
+    Control: _control,
+    FigureReported: _figure,
+    ActorDefined: _reference,
+    PlaceDefined: _reference,
+    SubjectDefined: _reference,
+    Retraction: _retraction,
+}
+
+
+def dated_event(event: Event, names: Directory) -> Phrase:
+    """ "28 Aug 2017: Qalamoun convoy: moving ..." with who said so."""
+    return text(human_date(event.occurred), ": ", event_phrase(event, names))
+
+
+def sources_phrase(sources: Sequence[Source]) -> Phrase:
+    return text(cited(sources)) if sources else ()
+
+
+def claims_phrase(values: Iterable[Phrase]) -> Phrase:
+    return join(values, "; ")
