@@ -19,7 +19,7 @@ import orjson
 
 from ..codec._codec import Codec
 from ..errors import ValidationError
-from ..model._events import Event
+from ..model import Event
 from ..model._time import FuzzyTime
 from ..model._values import Count, Source
 

@@ -16,11 +16,9 @@ import typing
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, cast
 
-import cattrs
 import click
 import orjson
 
@@ -32,12 +30,12 @@ from ..errors import (
     TornTailWarning,
     ValidationError,
 )
-from ..model._events import Event
+from ..model import Event
 from ..model._time import FuzzyTime
 from ..plugins._manager import Plugins
-from ..projections import Projection
-from ..renderers import Renderer
-from ..report._report import moment_text
+from ..projections import Directory, Projection
+from ..renderers import Renderer, change_phrase, event_phrase, plain, unstructure
+from ..report import moment_as_given
 from ..stores._log import EventLog, Record
 from ._fields import event_from_words, field_specs
 
@@ -193,9 +191,10 @@ MOMENT = MomentType()
 
 # -- output -------------------------------------------------------------------------------
 
-_views = cattrs.Converter()
-_views.register_unstructure_hook(FuzzyTime, lambda value: value.text)
-_views.register_unstructure_hook(datetime, lambda value: value.isoformat().replace("+00:00", "Z"))
+
+def _moment_text(value: str | None) -> str | None:
+    found = moment_as_given(value)
+    return None if found is None else found.text
 
 
 def to_json(value: Any, *, indent: bool = True) -> str:
@@ -203,7 +202,7 @@ def to_json(value: Any, *, indent: bool = True) -> str:
     option = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
     if indent:
         option |= orjson.OPT_INDENT_2
-    return orjson.dumps(_views.unstructure(value), option=option, default=str).decode()
+    return orjson.dumps(unstructure(value), option=option, default=str).decode()
 
 
 def record_json(codec: Codec, record: Record) -> str:
@@ -550,7 +549,7 @@ def log_(target: str, types: tuple[str, ...], start: int, limit: int | None, as_
                 event = record.event
                 click.echo(
                     f"{record.position:>5}  {_one_line(event.occurred.text):<16}  "
-                    f"{event.TYPE:<12}  {_one_line(event.headline)}"
+                    f"{event.TYPE:<12}  {_one_line(plain(event_phrase(event, Directory())))}"
                 )
 
 
@@ -595,8 +594,8 @@ def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: st
                 "log": log.name,
                 "position": snapshot.position,
                 "head_hash": snapshot.head_hash,
-                "as_of": moment_text(as_of),
-                "known_at": moment_text(known_at),
+                "as_of": _moment_text(as_of),
+                "known_at": _moment_text(known_at),
                 "views": {k: v for k, v in snapshot.views.items() if k in wanted},
             }
         )
@@ -705,16 +704,20 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
       sitrep changes log.jsonl --since 2017-08-31
       sitrep changes log.jsonl --since 2017-08-31 --until 2017-09-02T12:00Z --json
     """
-    from ..replay._replay import changes
+    from ..replay import diff_views, fold_log, moment, views_at
 
     chosen = _projections(())
-    with _open(target) as log:
-        found = changes(log, since, until, projections=chosen)
+    with _open(target) as log, _progress(log, "Replaying") as tracked:
+        state = fold_log(tracked, chosen)
+    start, end = moment(since), moment(until)
+    after = views_at(state, end, end)
+    found = diff_views(state.projections, views_at(state, start, start), after)
+    names = after["directory"]
     if as_json:
         click.echo(to_json(found))
         return
     for change in found:
-        click.echo(f"{change.projection}: {_one_line(change.summary)}")
+        click.echo(f"{change.projection}: {_one_line(plain(change_phrase(change, names)))}")
     if not found:
         click.echo(f"no changes since {since}")
 

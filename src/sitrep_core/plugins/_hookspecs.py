@@ -15,7 +15,7 @@ from ..renderers import Renderer, SectionRenderer
 
 if TYPE_CHECKING:
     from ..codec._codec import Upcaster
-    from ..model._events import Event
+    from ..model import Event
     from ..projections import Projection
 
 PROJECT = "sitrep"

@@ -312,7 +312,8 @@ class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]
                     _place_refs(names, origin),
                     "forming",
                     formation.id,
-                    *(point or (None, None)),
+                    point[0] if point else None,
+                    point[1] if point else None,
                     origin=True,
                 )
             )
@@ -463,7 +464,7 @@ class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]
                 )
             for child in convoy.children:
                 if child not in prior.children:
-                    tally = next(
+                    part = next(
                         (d for v in convoy.vehicles for d in v.detached if d.convoy == child), None
                     )
                     found.append(
@@ -473,8 +474,8 @@ class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]
                             convoy.key,
                             ref,
                             None,
-                            tally,
-                            (tally.event_id,) if tally else (),
+                            part,
+                            (part.event_id,) if part else (),
                         )
                     )
             was = {v.kind: v.latest for v in prior.vehicles}

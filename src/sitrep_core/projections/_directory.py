@@ -107,7 +107,8 @@ class Directory:
         for which in order:
             found = lookups[which](name)
             if found is not None:
-                return Ref(found.key, which, found.name)
+                kind = found.kind if isinstance(found, Subject) else which
+                return Ref(found.key, kind, found.name)
         plain = name if (" " in name.strip() or name != name.lower()) else None
         return Ref(name, kind if kind in lookups else "subject", plain)
 

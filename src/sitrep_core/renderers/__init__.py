@@ -12,7 +12,7 @@ from ._document import document
 from ._html import RENDERER as HTML
 from ._html import render_html
 from ._json import RENDERER as JSON
-from ._json import render_json, report_data, report_schema
+from ._json import render_json, report_data, report_schema, unstructure
 from ._markdown import RENDERER as MARKDOWN
 from ._markdown import escape, render_markdown
 from ._phrasing import count_words, event_phrase
@@ -45,4 +45,5 @@ __all__ = [
     "report_data",
     "report_schema",
     "safe_url",
+    "unstructure",
 ]

@@ -124,7 +124,7 @@ def _figure(change: Change, names: Directory) -> Phrase:
     figure = change.after
     assert isinstance(figure, Figure)
     before = change.before
-    was = ()
+    was: Phrase = ()
     if (
         isinstance(before, Figure)
         and before.value != figure.value

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..model import FuzzyTime
 from ..projections import ConvoyView, Directory, StatusView, VehicleTally, Whereabouts
 from ._blocks import Block, Item, Items, Note, Paragraph, Quote
 from ._dates import days_since, human_date
@@ -13,21 +14,36 @@ from ._phrasing import (
     cited,
     count_words,
     event_phrase,
-    location_words,
     name,
+    where_words,
 )
 from ._words import Phrase, capitalised, plain, plural, text
 
 
 def status_phrase(status: StatusView, moment: datetime | None) -> Phrase:
-    """ "stalled since 29 Aug 2017 (day 7)"."""
+    """The status and since when: "stalled since 29 Aug 2017 (day 7)"; a status known to
+    have begun only within a span: "turned back between 29 Aug and 5 Sept 2017"."""
+    words = status.status.replace("-", " ")
+    if status.since.precision == "interval":
+        return text(words, " ", between(status.since))
     days = days_since(status.since, moment) if moment is not None else None
     day = f" (day {days})" if days else ""
-    return text(status.status.replace("-", " "), " since ", human_date(status.since), day)
+    return text(words, " since ", human_date(status.since), day)
+
+
+def between(span: FuzzyTime) -> Phrase:
+    """A span as "between A and B" (or as its words, when they say it already)."""
+    phrase = human_date(span)
+    if plain(phrase).startswith(("before ", "since ", "between ", "by ")):
+        return phrase
+    if len(phrase) == 3:  # A - B: a range Babel collapsed
+        start, _, end = phrase
+        return text("between ", start, " and ", end)
+    return text("between ", phrase)
 
 
 def whereabouts_phrase(where: Whereabouts, names: Directory) -> Phrase:
-    return text(location_words(where.location, names), " (", human_date(where.since), ")")
+    return text(where_words(where.location, names), " (", human_date(where.since), ")")
 
 
 def convoy_summary(convoy: ConvoyView, names: Directory, moment: datetime | None) -> Phrase:
@@ -56,7 +72,7 @@ def convoy_blocks(convoy: ConvoyView, names: Directory, moment: datetime | None)
     if formed:
         items.append(Item(formed, "Formed"))
     if convoy.parent is not None:
-        items.append(Item(text("split off from ", name(convoy.parent, the=True)), "Split from"))
+        items.append(Item(text(name(convoy.parent, the=True)), "Split from"))
     if convoy.status is not None:
         status = convoy.status
         children: list[Block] = []
@@ -121,7 +137,11 @@ def convoy_blocks(convoy: ConvoyView, names: Directory, moment: datetime | None)
                 text(
                     human_date(p.occurred),
                     ": ",
-                    ("set off from " if p.origin else "") + location_words(p.location, names),
+                    (
+                        "set off from " + names_of_places(p)
+                        if p.origin
+                        else where_words(p.location, names)
+                    ),
                     f" ({p.status.replace('-', ' ')})" if p.status and not p.origin else None,
                 )
             )
@@ -170,6 +190,11 @@ def convoy_blocks(convoy: ConvoyView, names: Directory, moment: datetime | None)
     return [Items(tuple(items))]
 
 
+def names_of_places(point: object) -> str:
+    places = getattr(point, "places", ())
+    return " and ".join(name(p) for p in places)
+
+
 def _formed(convoy: ConvoyView) -> Phrase:
     parts: list[Phrase] = []
     if convoy.formed is not None:
@@ -177,7 +202,7 @@ def _formed(convoy: ConvoyView) -> Phrase:
     if convoy.origins:
         parts.append(text("at ", " and ".join(name(o) for o in convoy.origins)))
     if convoy.group is not None:
-        parts.append(text("by the evacuation of ", name(convoy.group)))
+        parts.append(text("evacuating ", name(convoy.group, the=True)))
     if convoy.agreement is not None:
         parts.append(text("under ", name(convoy.agreement, the=True)))
     if convoy.destination is not None:

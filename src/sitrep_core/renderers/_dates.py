@@ -79,11 +79,13 @@ def human_date(value: FuzzyTime) -> Phrase:
             start.earliest, end.earliest, _SKELETONS[start.precision], locale=LOCALE
         )
         first, sep, second = words.partition(_DASH)
+        first, second = first.strip(), second.strip()
         if sep:
+            dash = _DASH if " " not in first else f" {_DASH} "  # 28-30 Aug; 28 Aug - 2 Sept
             return (
-                When(first.strip(), _machine(start.earliest, start.precision)),
-                f" {_DASH} ",
-                When(second.strip(), _machine(end.earliest, end.precision)),
+                When(first, _machine(start.earliest, start.precision)),
+                dash,
+                When(second, _machine(end.earliest, end.precision)),
             )
         return (When(words, _machine(start.earliest, start.precision)),)
     return text("between ", human_date(start), " and ", human_date(end))

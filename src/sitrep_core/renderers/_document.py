@@ -42,7 +42,7 @@ from ._phrasing import (
     event_phrase,
     grading_meaning,
     name,
-    stances_words,
+    statement_words,
 )
 from ._words import Phrase, capitalised, plain, text
 
@@ -170,17 +170,15 @@ def _short(words: str, limit: int = 200) -> str:
 
 
 def _statement_words(entry: StanceEntry) -> str:
-    actors = [name(a) for a in entry.actors]
-    speaker = name(entry.speaker)
-    for_ = f" (for {' and '.join(actors)})" if actors and actors != [speaker] else ""
-    target = " and ".join(name(t) for t in entry.target)
-    aimed = ""
-    if target:
-        aimed = f", blaming {target}" if "blames" in entry.stances else f", aimed at {target}"
-    audience = f", addressed to {name(entry.audience)}" if entry.audience else ""
-    via = f", passed on through {name(entry.via)}" if entry.via else ""
-    subject = name(entry.subject, the=True)
-    return f"{speaker}{for_} {stances_words(entry.stances)} {subject}{aimed}{audience}{via}"
+    return statement_words(
+        name(entry.speaker),
+        [name(a) for a in entry.actors],
+        entry.stances,
+        name(entry.subject, the=True),
+        [name(t, the=True) for t in entry.target],
+        name(entry.audience, the=True) if entry.audience else None,
+        name(entry.via, the=True) if entry.via else None,
+    )
 
 
 def _figures(report: Report, names: Directory) -> Section | None:

@@ -6,33 +6,36 @@ from __future__ import annotations
 from ..projections import Claim, Directory, Figure
 from ._blocks import Item
 from ._dates import human_date, human_moment
-from ._phrasing import cited, count_words, measure_words, subject_words
+from ._phrasing import cited_inline, count_words, measure_words, subject_words
 from ._words import Phrase, capitalised, join, plain, text
 
 
 def figure_label(figure: Figure, names: Directory) -> Phrase:
-    """ "Fighters, the Qalamoun convoy"."""
+    """What a figure counts: "Fighters in the Qalamoun convoy", "Funding requested for
+    the flood response"."""
+    joint = " for " if figure.measure.startswith("funding") else " in "
     return capitalised(
         text(
             measure_words(figure.measure, figure.value, figure.unit),
-            ", ",
+            joint,
             subject_words(figure, names),
         )
     )
 
 
 def claim_phrase(claim: Claim, *, dated: bool = True) -> Phrase:
-    """ "around 308 (reports, F3; 28 Aug 2017)", a correction as "was X, now Y"."""
+    """A claim with who gave it: "around 308 (reports, F3; 28 Aug 2017)"; a correction
+    as "at least 40 -> at least 55 (..., corrected 12:00 UTC on 3 May 2017)"."""
     value = count_words(claim.value)
     if claim.replaces is not None:
         value = f"{count_words(claim.replaces)} \u2192 {value}"
     when = text("; ", human_date(claim.occurred)) if dated else ()
     corrected = (
-        text(", corrected ", human_moment(claim.recorded))
+        text("; corrected ", human_moment(claim.recorded))
         if claim.replaces is not None and claim.recorded is not None
         else ()
     )
-    return text(value, " (", cited(claim.sources), when, corrected, ")")
+    return text(value, " (", cited_inline(claim.sources), when, corrected, ")")
 
 
 def figure_phrase(figure: Figure) -> Phrase:

@@ -49,6 +49,11 @@ def _converter() -> cattrs.Converter:
 _CONVERTER = _converter()
 
 
+def unstructure(value: Any) -> Any:
+    """Any view, change or report as plain JSON data (events as their lines hold them)."""
+    return _CONVERTER.unstructure(value)
+
+
 def report_data(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, with its ``schema`` version. Ids and keys stay
     beside the names (a machine reads this); plugin views are under ``sections``."""
@@ -87,7 +92,8 @@ class _ReportSchema(_Builder):
             return {
                 "type": "object",
                 "required": ["type", "id", "occurred"],
-                "description": "An event as a line of the log holds it (see line-format.schema.json).",
+                "description": "An event as a line of the log holds it "
+                "(see line-format.schema.json).",
             }
         if hint is Count:  # always written out in full in a report
             return {"$ref": self._define("Count", Count, lambda: self._object(Count))}

@@ -8,6 +8,7 @@ directory, every date from the data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..model import (
     CREDIBILITY,
@@ -37,7 +38,7 @@ from ._words import Phrase, humanised, join, plural, text
 STANCE_WORDS = {
     "supports": "supports",
     "welcomes": "welcomes",
-    "proposes": "makes a proposal on",
+    "proposes": "makes a proposal over",
     "demands": "makes demands on",
     "claims": "makes claims on",
     "claims-responsibility": "claims responsibility for",
@@ -85,19 +86,25 @@ RELATION_WORDS = {
 }
 
 
+_COMMON_NOUNS = frozenset({"convoy", "agreement", "incident", "crisis", "evacuation", "subject"})
+"""Kinds of subject whose names are common nouns: "the Qalamoun convoy"."""
+
+
 def name(ref: Ref | None, *, the: bool = False) -> str:
-    """What readers call a referenced thing: its name, or its key's words."""
+    """What readers call a referenced thing: its name, or its key's words; with
+    ``the``, a convoy's or a deal's name takes the article a sentence needs."""
     if ref is None:
         return ""
-    if ref.name:
-        return ref.name
-    words = humanised(ref.key)
-    return f"the {words}" if the and ref.kind in ("convoy", "subject") else words
+    words = ref.name or humanised(ref.key)
+    if the and ref.kind in _COMMON_NOUNS and not words.lower().startswith(("the ", "a ", "an ")):
+        return f"the {words}"
+    return words
 
 
 def called(names: Directory, key: str | None, kind: str = "any") -> str:
-    """The display name of a key or alias, through the report's directory."""
-    return "" if key is None else name(names.ref(key, kind))
+    """The display name of a key or alias, through the report's directory, with the
+    article a sentence needs ("the Qalamoun convoy")."""
+    return "" if key is None else name(names.ref(key, kind), the=True)
 
 
 def names_of(names: Directory, keys: Iterable[str], kind: str = "any") -> str:
@@ -153,8 +160,26 @@ def grading_meaning(code: str) -> str:
 
 
 def cited(sources: Sequence[Source]) -> str:
-    """Who said so, each with their own grading: "Hezbollah officials (C3), Ruptly (C2)"."""
-    return ", ".join(f"{s.name} ({s.grading})" for s in sources) or "no source given"
+    """Who said so, each with their own grading: "Hezbollah officials (C3), Ruptly (C2)"
+    ("Coalition statement (5 Sep 2017), B1" where the name ends in brackets)."""
+    return (
+        "; ".join(
+            f"{s.name}, {s.grading}" if s.name.endswith(")") else f"{s.name} ({s.grading})"
+            for s in sources
+        )
+        or "no source given"
+    )
+
+
+def where_words(location: Location | None, names: Directory) -> str:
+    """A location after a verb: "in the Syrian Desert east of As Sukhnah", "near Abu Kamal"."""
+    words = location_words(location, names)
+    return f"in {words}" if words.startswith("the ") else words
+
+
+def cited_inline(sources: Sequence[Source]) -> str:
+    """Who said so, inside brackets: "reports, F3" or "AP, B2 and Reuters, B2"."""
+    return " and ".join(f"{s.name}, {s.grading}" for s in sources) or "no source given"
 
 
 def location_words(location: Location | None, names: Directory) -> str:
@@ -176,7 +201,7 @@ def location_words(location: Location | None, names: Directory) -> str:
 def subject_words(figure: Figure, names: Directory) -> Phrase:
     """What a figure is about, for readers: a name, or the event that defines it."""
     if figure.subject.name:
-        return text(figure.subject.name)
+        return text(name(figure.subject, the=True))
     if figure.about is not None:
         return text(
             "the ", event_label(figure.about, names), " (", human_date(figure.about.occurred), ")"
@@ -210,9 +235,10 @@ def _vehicles(counts: dict[str, Count]) -> str:
 
 def event_phrase(event: Event, names: Directory) -> Phrase:
     """One sentence saying what happened (without its date or sources)."""
-    phrase = _PHRASES.get(type(event))
+    phrase: Any = _PHRASES.get(type(event))
     if phrase is not None:
-        return phrase(event, names)
+        found: Phrase = phrase(event, names)
+        return found
     if type(event).describe is not Event.describe or type(event).headline is not Event.headline:
         return text(event.describe(lambda key: called(names, key)))
     return text(humanised(event.TYPE).capitalize())
@@ -257,7 +283,8 @@ def _strike(event: Strike, names: Directory) -> Phrase:
     effect = f": {event.effect}" if event.effect else ""
     hit = ""
     if event.convoy and event.convoy_hit is not None:
-        hit = f"; {called(names, event.convoy, 'subject')} {'was' if event.convoy_hit else 'was not'} hit"
+        was = "was" if event.convoy_hit else "was not"
+        hit = f"; {called(names, event.convoy, 'subject')} {was} hit"
     casualties = "; ".join(
         f"{count_words(c)} {m}"
         for m in ("killed", "wounded")
@@ -282,19 +309,46 @@ def stances_words(stances: Sequence[str]) -> str:
 
 
 def _statement(event: Statement, names: Directory) -> Phrase:
-    speaker = called(names, event.speaker, "actor")
-    actors = [called(names, a, "actor") for a in event.actors]
+    return text(
+        statement_words(
+            called(names, event.speaker, "actor"),
+            [called(names, a, "actor") for a in event.actors],
+            event.stances,
+            called(names, event.subject, "subject"),
+            [called(names, t, "actor") for t in event.target],
+            called(names, event.audience, "actor") if event.audience else None,
+            called(names, event.via, "actor") if event.via else None,
+        )
+    )
+
+
+def statement_words(
+    speaker: str,
+    actors: Sequence[str],
+    stances: Sequence[str],
+    subject: str,
+    target: Sequence[str] = (),
+    audience: str | None = None,
+    via: str | None = None,
+) -> str:
+    """ "Brett McGurk (for the United States) condemns the Qalamoun evacuation deal",
+    with whom it blames or is aimed at, who it is addressed to and who passed it on."""
+    others = [a for a in actors if a != speaker]
     for_ = ""
-    if actors and actors != [speaker]:
-        for_ = f" (for {' and '.join(actors)})"
-    subject = called(names, event.subject, "subject")
-    target = names_of(names, event.target, "actor")
-    aimed = ""
-    if target:
-        aimed = f", blaming {target}" if "blames" in event.stances else f", aimed at {target}"
-    audience = f", addressed to {called(names, event.audience, 'actor')}" if event.audience else ""
-    via = f", passed on through {called(names, event.via, 'actor')}" if event.via else ""
-    return text(f"{speaker}{for_} {stances_words(event.stances)} {subject}{aimed}{audience}{via}")
+    if others:
+        also = "also " if speaker in actors else ""
+        for_ = f" ({also}for {' and '.join(others)})"
+    targets = " and ".join(target)
+    if targets and "blames" in stances:
+        rest = [s for s in stances if s != "blames"]
+        said = f"blames {targets} over {subject}"
+        if rest:
+            said = f"{stances_words(rest)} {subject} and {said}"
+    else:
+        said = f"{stances_words(stances)} {subject}" + (f", aimed at {targets}" if targets else "")
+    to = f", addressed to {audience}" if audience else ""
+    through = f", passed on through {via}" if via else ""
+    return f"{speaker}{for_} {said}{to}{through}"
 
 
 def _agreement(event: Agreement, names: Directory) -> Phrase:
@@ -342,9 +396,8 @@ def _control(event: Control, names: Directory) -> Phrase:
 
 def _figure(event: FigureReported, names: Directory) -> Phrase:
     subject = called(names, event.subject, "subject")
-    return text(
-        f"{count_words(event.count)} {measure_words(event.measure, event.count, event.unit)} ({subject})"
-    )
+    measure = measure_words(event.measure, event.count, event.unit)
+    return text(f"{count_words(event.count)} {measure} ({subject})")
 
 
 def _reference(event: Event, names: Directory) -> Phrase:

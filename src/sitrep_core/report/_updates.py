@@ -52,9 +52,9 @@ def told_once(found: Sequence[Change]) -> list[Change]:
     told = {i for c in found if c.projection != "timeline" for i in c.event_ids}
     kept: list[Change] = []
     for change in found:
-        if change.projection == "timeline" and change.kind == "event" and change.event_ids:
-            if set(change.event_ids) <= told:
-                continue
+        retold = change.projection == "timeline" and change.kind == "event"
+        if retold and change.event_ids and set(change.event_ids) <= told:
+            continue
         if change not in kept:
             kept.append(change)
     return kept

@@ -23,7 +23,7 @@ import orjson
 
 from ..codec._codec import Codec
 from ..errors import CorruptLogError, TornTailWarning
-from ..model._events import Event
+from ..model import Event
 from ._log import GENESIS, Clock, EventLog, Record, StoredRow
 
 _EVENT_KEY = b',"event":'
@@ -399,7 +399,7 @@ class JsonlLog(EventLog):
         self, from_position: int = 1, *, types: Collection[str] | None = None
     ) -> Iterator[Record]:
         wanted = None if types is None else frozenset(types)
-        decode = self.codec.from_stored
+        decode = self.codec.from_dict
         source = str(self.path)
         with open(self.path, "rb") as handle:
             start = max(from_position, 1)

@@ -22,7 +22,7 @@ import orjson
 
 from ..codec._codec import Codec
 from ..errors import ConflictError, DuplicateIdError, ValidationError
-from ..model._events import Event
+from ..model import Event
 
 GENESIS = "0" * 64
 """The ``prev`` of the first record."""
@@ -317,7 +317,7 @@ class MemoryLog(EventLog):
         events = [
             row.event
             if row.event is not None
-            else self.codec.from_stored(orjson.loads(row.event_bytes))
+            else self.codec.from_dict(orjson.loads(row.event_bytes))
             for row in rows
         ]
         self._rows_list.extend(rows)

@@ -26,7 +26,7 @@ import orjson
 
 from ..codec._codec import Codec
 from ..errors import ConflictError, CorruptLogError, SitrepError
-from ..model._events import Event
+from ..model import Event
 from ._log import GENESIS, AppendResult, Clock, EventLog, Record, StoredRow
 from ._sqlite import StoreUnavailableError, stored_columns
 
@@ -478,7 +478,7 @@ class PostgresLog(EventLog):
         if wanted is not None and not wanted:
             return
         start, end = max(from_position, 1), self.head
-        decode = self.codec.from_stored
+        decode = self.codec.from_dict
         while start <= end:
             page = self._page(start, end, wanted)
             if not page:

@@ -340,7 +340,7 @@ class SqliteLog(EventLog):
         if wanted is not None and not wanted:
             return
         start, end = max(from_position, 1), self.head
-        decode = self.codec.from_stored
+        decode = self.codec.from_dict
         while start <= end:
             page = self._page("position, prev, hash, event", start, end, wanted)
             if not page:
