@@ -27,7 +27,7 @@ from _clitools import (
 from click.testing import CliRunner
 
 from sitrep_core import open_log
-from sitrep_core.cli._main import cli
+from sitrep_core.cli import cli
 
 CLI_BACKENDS = ("jsonl", "sqlite", "postgresql")
 

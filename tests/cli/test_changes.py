@@ -8,7 +8,7 @@ import orjson
 from _clitools import Sitrep
 
 from sitrep_core import Plugins, changes, open_log
-from sitrep_core.cli._main import to_json
+from sitrep_core.cli._output import to_json
 
 
 def test_changes_since_a_moment(sitrep: Sitrep, story_log: Path) -> None:

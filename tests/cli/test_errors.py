@@ -8,7 +8,7 @@ import pytest
 from _clitools import Sitrep
 
 from sitrep_core import ConflictError, CorruptLogError, DuplicateIdError, ValidationError
-from sitrep_core.cli._main import Failure, _failure
+from sitrep_core.cli._failures import Failure, failure_for
 from sitrep_core.codec._codec import InputErrors
 from sitrep_core.errors import PluginError
 
@@ -82,7 +82,7 @@ def test_version(sitrep: Sitrep) -> None:
 def test_library_errors_map_to_one_line_and_a_code(
     error: Exception, code: int, lines: list[str] | None
 ) -> None:
-    failure = _failure(error)
+    failure = failure_for(error)
     assert isinstance(failure, Failure)
     assert failure.exit_code == code
     if lines is not None:
@@ -91,8 +91,8 @@ def test_library_errors_map_to_one_line_and_a_code(
 
 
 def test_bugs_are_not_mapped() -> None:
-    assert _failure(KeyError("x")) is None
-    assert _failure(AttributeError("x")) is None
+    assert failure_for(KeyError("x")) is None
+    assert failure_for(AttributeError("x")) is None
 
 
 def test_debug_shows_the_traceback(script, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

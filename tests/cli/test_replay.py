@@ -8,7 +8,7 @@ import orjson
 from _clitools import Sitrep
 
 from sitrep_core import Plugins, open_log, replay
-from sitrep_core.cli._main import to_json
+from sitrep_core.cli._output import to_json
 
 
 def test_replay_prints_every_view(sitrep: Sitrep, story_log: Path) -> None:

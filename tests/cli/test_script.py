@@ -133,7 +133,7 @@ def _with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, bytes]:
 @pytest.mark.skipif(not SCRIPT.exists(), reason="the sitrep script is not installed")
 def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     needs_plugins()
-    from sitrep_core.cli._main import PROGRESS_MIN
+    from sitrep_core.cli._output import PROGRESS_MIN
 
     target = tmp_path / "log.jsonl"
     with open_log(target) as log:

@@ -1,0 +1,202 @@
+"""Commands that read a log: ``log``, ``replay``, ``changes``, ``verify`` and ``follow``."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+
+import click
+
+from ..errors import CorruptLogError
+from ..renderers import change_phrase, event_phrase, plain
+from ..report import moment_as_given
+from ..stores._log import EventLog, Record
+from ._failures import EXIT_FAILED, Failure, one_line
+from ._output import progress, record_json, to_json
+from ._run import MOMENT, check_types, chosen_projections, opened
+
+
+@click.command(name="log")
+@click.argument("target", metavar="LOG")
+@click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this type (repeatable).")
+@click.option(
+    "--from", "start", type=click.IntRange(min=1), default=1, metavar="N", help="From position N."
+)
+@click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N records.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line, the event whole.")
+def log_(target: str, types: tuple[str, ...], start: int, limit: int | None, as_json: bool) -> None:
+    """List the log's records: position, occurred, type and headline.
+
+    \b
+    Examples:
+      sitrep log log.jsonl
+      sitrep log log.jsonl --type statement --type strike
+      sitrep log log.jsonl --from 100 --limit 20 --json
+    """
+    with opened(target) as log:
+        check_types(log.codec, types)
+        for shown, record in enumerate(log.read(start, types=types or None)):
+            if limit is not None and shown >= limit:
+                break
+            if as_json:
+                click.echo(record_json(log.codec, record))
+            else:
+                event = record.event
+                click.echo(
+                    f"{record.position:>5}  {one_line(event.occurred.text):<16}  "
+                    f"{event.TYPE:<12}  {one_line(plain(event_phrase(event, names)))}"
+                )
+
+
+def _moment_text(value: str | None) -> str | None:
+    found = moment_as_given(value)
+    return None if found is None else found.text
+
+
+@click.command(name="replay")
+@click.argument("target", metavar="LOG")
+@click.option(
+    "--projection", "names", multiple=True, metavar="NAME", help="Only this view (repeatable)."
+)
+@click.option("--as-of", type=MOMENT, help="The world as it stood then, from all we know now.")
+@click.option("--known-at", type=MOMENT, help="Only what had been recorded by then.")
+def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: str | None) -> None:
+    """Replay the log and print the projections' views as JSON.
+
+    \b
+    Examples:
+      sitrep replay log.jsonl
+      sitrep replay log.jsonl --projection convoys --as-of 2017-08-31
+      sitrep replay log.jsonl --known-at 2017-09-02T12:00Z
+    """
+    from ..replay._replay import replay
+
+    chosen = chosen_projections(names)
+    with opened(target) as log, progress(log, "replaying") as tracked:
+        snapshot = replay(tracked, chosen, as_of=as_of, known_at=known_at)
+    wanted = set(names) or set(snapshot.views)
+    click.echo(
+        to_json(
+            {
+                "log": log.name,
+                "position": snapshot.position,
+                "head_hash": snapshot.head_hash,
+                "as_of": _moment_text(as_of),
+                "known_at": _moment_text(known_at),
+                "views": {k: v for k, v in snapshot.views.items() if k in wanted},
+            }
+        )
+    )
+
+
+@click.command(name="changes")
+@click.argument("target", metavar="LOG")
+@click.option("--since", type=MOMENT, required=True, help="The earlier moment.")
+@click.option("--until", type=MOMENT, help="The later moment (default: everything).")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON array.")
+def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
+    """What changed between two moments, per projection.
+
+    The report at --since is compared with the report at --until. Each moment
+    sets both clocks: the report as it could have been written then.
+
+    \b
+    Examples:
+      sitrep changes log.jsonl --since 2017-08-31
+      sitrep changes log.jsonl --since 2017-08-31 --until 2017-09-02T12:00Z --json
+    """
+    from ..replay import diff_views, fold_log, moment, views_at
+
+    chosen = chosen_projections(())
+    with opened(target) as log, progress(log, "replaying") as tracked:
+        state = fold_log(tracked, chosen)
+    start, end = moment(since), moment(until)
+    after = views_at(state, end, end)
+    found = diff_views(state.projections, views_at(state, start, start), after)
+    if as_json:
+        click.echo(to_json(found))
+        return
+    names = after["directory"]
+    for change in found:
+        click.echo(f"{change.projection}: {one_line(plain(change_phrase(change, names)))}")
+    if not found:
+        click.echo(f"no changes since {since}")
+
+
+@click.command()
+@click.argument("target", metavar="LOG")
+def verify(target: str) -> None:
+    """Check the hash chain; exit 1 at the first bad record.
+
+    Every record's position, link to the one before and content hash are checked.
+
+    \b
+    Examples:
+      sitrep verify log.jsonl
+      sitrep verify postgresql://analyst@db.example.org/sitrep
+    """
+    with opened(target) as log:
+        try:
+            result = log.verify()
+        except CorruptLogError as exc:
+            raise Failure(f"broken: {exc}", EXIT_FAILED) from None
+        if not result.ok:
+            raise Failure(str(result), EXIT_FAILED)
+        click.echo(f"{log.name}: {result}")
+
+
+@click.command()
+@click.argument("target", metavar="LOG")
+@click.option(
+    "--from", "start", type=click.IntRange(min=1), default=1, metavar="N", help="From position N."
+)
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.01),
+    default=1.0,
+    show_default=True,
+    help="Seconds between looks, for stores that cannot notify.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(min=0), help="End after this many seconds with nothing new."
+)
+def follow(target: str, start: int, interval: float, timeout: float | None) -> None:
+    """Print the records as JSON lines, then each new one as it comes.
+
+    PostgreSQL wakes on each append's NOTIFY; other stores are polled. Ctrl-C ends it.
+
+    \b
+    Examples:
+      sitrep follow postgresql://analyst@db.example.org/sitrep
+      sitrep follow log.jsonl --from 120
+    """
+    with opened(target) as log:
+        follow_records: Callable[..., Iterator[Record]] | None = getattr(log, "follow", None)
+        records = (
+            follow_records(start, timeout=timeout, poll_interval=interval)
+            if follow_records is not None
+            else _poll(log, start, interval, timeout)
+        )
+        try:
+            for record in records:
+                click.echo(record_json(log.codec, record))
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            pass
+
+
+def _poll(log: EventLog, start: int, interval: float, timeout: float | None) -> Iterator[Record]:
+    next_position, quiet_since = start, time.monotonic()
+    while True:
+        for record in log.read(next_position):
+            next_position = record.position + 1
+            quiet_since = time.monotonic()
+            yield record
+        wait = interval
+        if timeout is not None:
+            left = timeout - (time.monotonic() - quiet_since)
+            if left <= 0:
+                return
+            wait = min(wait, left)
+        time.sleep(wait)

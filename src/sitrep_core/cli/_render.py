@@ -1,0 +1,99 @@
+"""``sitrep render``: the report in any loaded format, to stdout or a file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from ..renderers import Renderer
+from ._failures import Failure
+from ._output import progress
+from ._run import MOMENT, loaded_plugins, opened
+
+
+class RenderCommand(click.Command):
+    """``sitrep render``: its help lists the formats the loaded plugins offer."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_epilog(ctx, formatter)
+        try:
+            renderers = loaded_plugins().renderers()
+        except Exception:  # help must show even when the plugins fail to load
+            return
+        with formatter.section("Formats"):
+            formatter.write_dl(
+                [
+                    (fmt, f"{r.description or r.media_type} ({r.extension})")
+                    for fmt, r in sorted(renderers.items())
+                ]
+            )
+
+
+def _format_for(fmt: str | None, output: str | None) -> Renderer:
+    plugins = loaded_plugins()
+    if fmt is not None:
+        return plugins.renderer(fmt)
+    if output is not None and output != "-":
+        return plugins.renderer_for_path(output)
+    known = ", ".join(sorted(plugins.renderers())) or "none"
+    raise Failure(f"give --format (known formats: {known}) or -o FILE with a known extension")
+
+
+@click.command(cls=RenderCommand)
+@click.argument("target", metavar="LOG")
+@click.option("-f", "--format", "fmt", metavar="FMT", help="Output format (default: from -o).")
+@click.option("--as-of", type=MOMENT, help="The world as it stood then, from all we know now.")
+@click.option("--known-at", type=MOMENT, help="Only what had been recorded by then.")
+@click.option("--since", type=MOMENT, help="One update: every change since then.")
+@click.option("--title", default="Situation report", show_default=True, help="The title.")
+@click.option("-o", "--output", metavar="FILE", help="Write to FILE (default: stdout).")
+def render(
+    target: str,
+    fmt: str | None,
+    as_of: str | None,
+    known_at: str | None,
+    since: str | None,
+    title: str,
+    output: str | None,
+) -> None:
+    """Render the report in any loaded format, as of any moment.
+
+    \b
+    Examples:
+      sitrep render log.jsonl --format markdown
+      sitrep render log.jsonl --format html -o report.html
+      sitrep render log.jsonl -o report.html --known-at 2017-09-02T12:00Z
+      sitrep render log.jsonl --format json --since 2017-08-31
+    """
+    renderer = _format_for(fmt, output)
+    plugins = loaded_plugins()
+    with opened(target) as log, progress(log, "rendering") as tracked:
+        report = plugins.report(tracked, title=title, as_of=as_of, known_at=known_at, since=since)
+    text = plugins.render(report, renderer.format)
+    if output is None or output == "-":
+        click.echo(text, nl=not text.endswith("\n"))
+        return
+    path = Path(output)
+    if path.is_symlink():  # writing through it would change a file not named here
+        raise Failure(f"{output}: is a symbolic link; not writing through it (name its target)")
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        _write_new(partial, text.encode("utf-8"))
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+    click.echo(f"wrote {output} ({renderer.format}, {len(text.encode())} bytes)")
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write a new file at ``path``, never through a symlink; one left over is replaced."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(path, flags, 0o666)
+    except FileExistsError:
+        path.unlink()  # a partial file a killed render left (or a link: unlink removes it)
+        fd = os.open(path, flags, 0o666)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
