@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 import click
 
 from ..errors import CorruptLogError
+from ..projections import Directory
 from ..renderers import change_phrase, event_phrase, plain
 from ..report import moment_as_given
 from ..stores._log import EventLog, Record
@@ -34,6 +35,7 @@ def log_(target: str, types: tuple[str, ...], start: int, limit: int | None, as_
       sitrep log log.jsonl --type statement --type strike
       sitrep log log.jsonl --from 100 --limit 20 --json
     """
+    names = Directory()  # a listing resolves no names: it reads no reference data
     with opened(target) as log:
         check_types(log.codec, types)
         for shown, record in enumerate(log.read(start, types=types or None)):
