@@ -217,7 +217,7 @@ def report_of(
         as_of=moment_as_given(as_of),
         known_at=moment_as_given(known_at),
         since=moment_as_given(since),
-        period=_period(timeline),
+        period=_period(timeline, until, _earliest_given(as_of, known_at)),
         log=LogInfo(log_name, state.position, state.head_hash),
         highlights=_highlights(updates, convoys, figures, stances),
         figures=figures,
@@ -237,12 +237,22 @@ def report_of(
     )
 
 
-def _period(timeline: Sequence[TimelineEntry]) -> tuple[FuzzyTime, FuzzyTime] | None:
-    """The dates of the earliest-starting and the latest-ending events."""
+def _earliest_given(*moments: Moment | None) -> FuzzyTime | None:
+    given = [m for m in map(moment_as_given, moments) if m is not None]
+    return min(given, key=lambda m: m.latest, default=None)
+
+
+def _period(
+    timeline: Sequence[TimelineEntry], until: datetime | None, given: FuzzyTime | None
+) -> tuple[FuzzyTime, FuzzyTime] | None:
+    """The dates of the earliest-starting and the latest-ending events; a report of a
+    moment covers no later than that moment."""
     if not timeline:
         return None
     first = min((e.event.occurred for e in timeline), key=lambda t: t.earliest)
     last = max((e.event.occurred for e in timeline), key=lambda t: t.latest)
+    if until is not None and given is not None and last.latest > until:
+        last = given
     return first, last
 
 
