@@ -17,8 +17,10 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2013": "-", "\
 
 @lru_cache(maxsize=1 << 12)
 def fold_name(name: str) -> str:
-    """How names are compared: case, apostrophes, dots and spacing do not matter."""
-    return re.sub(r"\s+", " ", name.translate(_FOLD).replace(".", "")).strip().casefold()
+    """How names are compared: case, apostrophes, dots, spacing and a leading "the" do
+    not matter ("the Syrian regime" is "Syrian regime")."""
+    folded = re.sub(r"\s+", " ", name.translate(_FOLD).replace(".", "")).strip().casefold()
+    return folded[4:] if folded.startswith("the ") and len(folded) > 4 else folded
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ import attrs
 
 from ..model import FuzzyTime, Source, Statement
 from ._base import Change, Fact, Projection, Ref, ViewContext
-from ._directory import Directory
+from ._directory import Directory, fold_name
 from ._order import latest_key
 
 
@@ -112,7 +112,7 @@ class StancesProjection(Projection[list[Fact], tuple[StanceView, ...]]):
                 start -= 1
             since = min((e.occurred for e in history[start:]), key=lambda t: t.sort_key)
             views.append(StanceView(actor, subject, latest.stances, since, latest, history))
-        views.sort(key=lambda v: ((v.actor.name or v.actor.key).casefold(), v.subject.key))
+        views.sort(key=lambda v: (fold_name(v.actor.name or v.actor.key), v.subject.key))
         return tuple(views)
 
     def diff(self, before: tuple[StanceView, ...], after: tuple[StanceView, ...]) -> list[Change]:

@@ -18,7 +18,7 @@ from ..projections import (
 from ._convoy_words import status_phrase, whereabouts_phrase
 from ._dates import human_date
 from ._figure_words import figure_label, figure_phrase
-from ._phrasing import STANCE_NAMES, cited, count_words, event_phrase, name
+from ._phrasing import STANCE_NAMES, cited, count_words, event_phrase, name, quoted
 from ._words import Phrase, plural, text
 
 
@@ -114,6 +114,7 @@ def _event_of(change: Change, names: Directory) -> Phrase:
         human_date(event.occurred),
         ": ",
         event_phrase(event, names),
+        quoted(event),
         " (",
         cited(event.sources),
         ")",

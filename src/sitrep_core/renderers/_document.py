@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ..model import FuzzyTime, Source
+from ..model import FuzzyTime, Source, Statement
 from ..projections import (
     Directory,
     SourceView,
@@ -38,6 +38,7 @@ from ._dates import human_date, human_moment
 from ._figure_words import figure_item, figure_label, figure_summary
 from ._phrasing import (
     STANCE_NAMES,
+    called,
     cited,
     event_phrase,
     grading_meaning,
@@ -353,6 +354,8 @@ def _timeline_item(entry: TimelineEntry, names: Directory) -> Item:
                 )
             )
         )
+    if isinstance(event, Statement) and event.quote:
+        children.append(Quote(event.quote, text(called(names, event.speaker, "actor"))))
     children.extend(_notes_and_quotes(event.notes, event.sources))
     by = text(" \u2014 ", cited(event.sources)) if event.sources else ()
     return Item(

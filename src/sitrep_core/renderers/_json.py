@@ -17,6 +17,7 @@ from typing import Any
 
 import cattrs
 import orjson
+from cattrs.gen import make_dict_unstructure_fn
 from cattrs.preconf.orjson import make_converter
 
 from ..codec._codec import unstructure_datetime
@@ -34,10 +35,17 @@ def _converter() -> cattrs.Converter:
     converter.register_unstructure_hook(FuzzyTime, lambda value: value.text)
     converter.register_unstructure_hook(datetime, unstructure_datetime)
 
+    made: dict[type[Event], Any] = {}
+
     def event(value: Event) -> dict[str, Any]:
-        # an event as a line holds it, whatever the declared type of the field
+        # an event as a line holds it, its tag and version first, whatever the type
+        # the field that holds it declares (a field of type Event holds a subclass)
+        cls = type(value)
+        fields = made.get(cls)
+        if fields is None:
+            fields = made[cls] = make_dict_unstructure_fn(cls, converter)
         data: dict[str, Any] = {"type": value.TYPE, "v": value.VERSION}
-        data.update(converter.unstructure(value, unstructure_as=type(value)))
+        data.update(fields(value))
         return data
 
     converter.register_unstructure_hook_func(

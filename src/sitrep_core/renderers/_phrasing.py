@@ -427,6 +427,13 @@ _PHRASES = {
 }
 
 
+def quoted(event: Event) -> str:
+    """A statement's own words after its sentence: ': "..."' (nothing for other events)."""
+    if isinstance(event, Statement) and event.quote:
+        return f": \u201c{event.quote}\u201d"
+    return ""
+
+
 def dated_event(event: Event, names: Directory) -> Phrase:
     """ "28 Aug 2017: Qalamoun convoy: moving ..." with who said so."""
     return text(human_date(event.occurred), ": ", event_phrase(event, names))
