@@ -427,12 +427,12 @@ class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]
                 continue
             ref = convoy.convoy
             if prior is None:
+                if convoy.parent is not None:
+                    continue  # vehicles split off: the parent's "split" change tells it
                 found.append(Change("convoys", "added", convoy.key, ref, None, convoy))
                 prior = attrs.evolve(
                     convoy, strikes=(), aid=(), children=(), status=None, whereabouts=None
                 )
-                if convoy.parent is not None:
-                    continue  # a split: its parent's change says it
             if convoy.status is not None and (
                 prior.status is None or prior.status.status != convoy.status.status
             ):
