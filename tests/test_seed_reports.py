@@ -258,7 +258,11 @@ def test_the_json_credits_each_figure_to_the_sources_that_gave_it(
     assert fighters["disputed"] is False
     assert fighters["value"]["text"] == "around 308"
     assert all(c["agrees"] for c in fighters["claims"])
-    assert fighters["subject"] == {"key": "qalamoun-convoy", "kind": "convoy", "name": "Qalamoun convoy"}
+    assert fighters["subject"] == {
+        "key": "qalamoun-convoy",
+        "kind": "convoy",
+        "name": "Qalamoun convoy",
+    }
 
 
 @pytest.mark.parametrize(
