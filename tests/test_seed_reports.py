@@ -209,7 +209,7 @@ def test_the_halt_reported_on_30_august_reads_as_later_corrected_on_5_september(
     (sep5,) = [lines for title, lines in blocks.items() if "5 Sept" in title]
     corrected = [line for line in sep5 if line.startswith("- Corrected: was ")]
     assert len(corrected) == 1
-    assert "28–30 Aug 2017" in corrected[0] and "now 29 Aug 2017" in corrected[0]
+    assert "28\u201330 Aug 2017" in corrected[0] and "now 29 Aug 2017" in corrected[0]
 
 
 def test_before_the_correction_the_halt_is_dated_as_the_ap_had_it(
