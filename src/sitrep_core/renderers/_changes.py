@@ -52,7 +52,7 @@ def _status(change: Change, names: Directory) -> Phrase:
     assert isinstance(after, StatusView)
     was = text("; was ", before.status.replace("-", " ")) if isinstance(before, StatusView) else ()
     return text(
-        _convoy(change), " is ", status_phrase(after, None), was, " (", cited(after.sources), ")"
+        _convoy(change), ": ", status_phrase(after, None), was, " (", cited(after.sources), ")"
     )
 
 
@@ -64,7 +64,7 @@ def _location(change: Change, names: Directory) -> Phrase:
     )
     return text(
         _convoy(change),
-        " reported ",
+        ": reported ",
         whereabouts_phrase(after, names),
         was,
         " (",

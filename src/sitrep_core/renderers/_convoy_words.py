@@ -19,13 +19,21 @@ from ._phrasing import (
 )
 from ._words import Phrase, capitalised, plain, plural, text
 
+ONCE = frozenset({"arrived", "dispersed"})
+"""Statuses that happen at a moment rather than hold for a while."""
+
 
 def status_phrase(status: StatusView, moment: datetime | None) -> Phrase:
-    """The status and since when: "stalled since 29 Aug 2017 (day 7)"; a status known to
-    have begun only within a span: "turned back between 29 Aug and 5 Sept 2017"."""
+    """The status and since when: "stalled since 29 Aug 2017 (day 7)", "arrived on
+    3 May 2022"; a status known to have begun only within a span: "turned back between
+    29 Aug and 5 Sept 2017"."""
     words = status.status.replace("-", " ")
     if status.since.precision == "interval":
         return text(words, " ", between(status.since))
+    if status.status in ONCE:
+        return text(
+            words, " on " if status.since.precision == "day" else " ", human_date(status.since)
+        )
     days = days_since(status.since, moment) if moment is not None else None
     day = f" (day {days})" if days else ""
     return text(words, " since ", human_date(status.since), day)
@@ -50,9 +58,9 @@ def convoy_summary(convoy: ConvoyView, names: Directory, moment: datetime | None
     """Where a convoy is and since when, as one highlight sentence."""
     parts: list[Phrase] = []
     if convoy.status is not None:
-        parts.append(text("is ", status_phrase(convoy.status, moment)))
+        parts.append(status_phrase(convoy.status, moment))
     if convoy.whereabouts is not None:
-        parts.append(text("was last reported ", whereabouts_phrase(convoy.whereabouts, names)))
+        parts.append(text("last reported ", whereabouts_phrase(convoy.whereabouts, names)))
     else:
         parts.append(text("its position has not been reported"))
     remaining = [
@@ -63,7 +71,7 @@ def convoy_summary(convoy: ConvoyView, names: Directory, moment: datetime | None
     if remaining:
         parts.append(text(f"{' and '.join(remaining)} reported with it"))
     body = [part for i, p in enumerate(parts) for part in ((("; ",) if i else ()) + p)]
-    return text(capitalised(text(name(convoy.convoy, the=True))), " ", *body, ".")
+    return text(capitalised(text(name(convoy.convoy, the=True))), ": ", *body, ".")
 
 
 def convoy_blocks(convoy: ConvoyView, names: Directory, moment: datetime | None) -> list[Block]:

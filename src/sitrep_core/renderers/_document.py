@@ -238,7 +238,7 @@ def _stances(report: Report, names: Directory) -> Section | None:
         parts.append(
             Section(
                 f"stance-{index}",
-                text(f"{name(stance.actor)} on {name(stance.subject, the=True)}"),
+                capitalised(text(f"{name(stance.actor)} on {name(stance.subject, the=True)}")),
                 tuple(_stance_blocks(stance)),
                 level=3,
             )

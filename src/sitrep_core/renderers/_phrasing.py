@@ -174,7 +174,11 @@ def cited(sources: Sequence[Source]) -> str:
 def where_words(location: Location | None, names: Directory) -> str:
     """A location after a verb: "in the Syrian Desert east of As Sukhnah", "near Abu Kamal"."""
     words = location_words(location, names)
-    return f"in {words}" if words.startswith("the ") else words
+    if words.startswith("the "):
+        return f"in {words}"
+    if words.startswith(("a ", "an ")):
+        return f"at {words}"
+    return words
 
 
 def cited_inline(sources: Sequence[Source]) -> str:
@@ -343,7 +347,7 @@ def statement_words(
         rest = [s for s in stances if s != "blames"]
         said = f"blames {targets} over {subject}"
         if rest:
-            said = f"{stances_words(rest)} {subject} and {said}"
+            said = f"{stances_words(rest)} {subject} and blames {targets}"
     else:
         said = f"{stances_words(stances)} {subject}" + (f", aimed at {targets}" if targets else "")
     to = f", addressed to {audience}" if audience else ""
