@@ -36,7 +36,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from sitrep_core import Codec, ValidationError
-from sitrep_core.model._events import BUILTIN_EVENT_TYPES
+from sitrep_core.model import BUILTIN_EVENT_TYPES
 from sitrep_core.stores._log import chain_hash
 
 ROOT = Path(__file__).resolve().parents[1]
