@@ -36,7 +36,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from sitrep_core import Codec, ValidationError
-from sitrep_core.model import BUILTIN_EVENT_TYPES
+from sitrep_core.model import BUILTIN_EVENT_TYPES, ENVELOPE_FIELDS
 from sitrep_core.stores._log import chain_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -386,7 +386,7 @@ def test_the_line_format_documents_every_type_and_field(cls: Any) -> None:
     sections = {h: t for h, t in _sections(path).items() if f"`{cls.TYPE}`" in h}
     assert sections, f"{path.name} has no heading naming `{cls.TYPE}`"
     text = "".join(sections.values())
-    envelope = {"id", "occurred", "recorded", "sources", "corrects", "retracts", "notes", "tags"}
+    envelope = ENVELOPE_FIELDS
     missing = [
         a.name for a in attrs.fields(cls) if a.name not in envelope and f"`{a.name}`" not in text
     ]
