@@ -21,7 +21,7 @@ from ..codec._codec import Codec
 from ..errors import ValidationError
 from ..model import Event
 from ..model._time import FuzzyTime
-from ..model._values import Count, Source
+from ..model._values import Count, Location, Source
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)"  # 308, 8000 or 8,000
 _COUNT = re.compile(
@@ -113,6 +113,9 @@ def _scalar(kind: Any, text: str) -> Any:
         return parse_count(text)
     if kind is Source:
         return parse_source(text)
+    if kind is Location:
+        # words as the source put them; an object for relation and places
+        return _json_object(text, "a location") if text.strip().startswith("{") else {"text": text}
     if kind is FuzzyTime or kind is datetime or kind is str:
         return text  # the codec reads times as the line format writes them
     if isinstance(kind, type) and (attrs.has(kind) or issubclass(kind, dict | list)):
