@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Change, Fact, Projection, Ref, ViewContext, happened_by
+from ._base import Change, Fact, KeyedProjection, Projection, Ref, ViewContext, happened_by
 from ._convoys import (
     ConvoysProjection,
     ConvoyView,
@@ -52,6 +52,7 @@ __all__ = [
     "Fact",
     "Figure",
     "FiguresProjection",
+    "KeyedProjection",
     "Measured",
     "Place",
     "Projection",

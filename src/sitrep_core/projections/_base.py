@@ -11,7 +11,7 @@ projection never has to take anything back out.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Collection, Hashable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
@@ -168,3 +168,22 @@ class Projection(ABC, Generic[S, V]):
     def diff(self, before: V, after: V) -> list[Change]:
         """What changed between two views (none by default)."""
         return []
+
+
+class KeyedProjection(Projection[S, tuple[V, ...]]):
+    """A projection whose view is a tuple of items, each about one key (a convoy, a
+    figure, an actor's stance on a subject, an event), and which can build the items
+    of a few keys without the rest.
+
+    A dated update then costs what the minute's facts touched, not the whole view: the
+    report asks which keys those facts touch (:meth:`keys`) and compares the items of
+    those keys (:meth:`items`) before and after the minute.
+    """
+
+    @abstractmethod
+    def keys(self, fact: Fact, names: Directory) -> Iterable[Hashable]:
+        """The keys of the items ``fact`` is part of."""
+
+    @abstractmethod
+    def items(self, state: S, keys: Collection[Hashable], context: ViewContext) -> tuple[V, ...]:
+        """The view's items of ``keys`` (those that exist at the moment), in view order."""

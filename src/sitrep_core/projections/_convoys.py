@@ -8,7 +8,7 @@ report says, or unknown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 
 import attrs
 
@@ -24,7 +24,7 @@ from ..model import (
     Source,
     Strike,
 )
-from ._base import Change, Fact, Projection, Ref, ViewContext
+from ._base import Change, Fact, KeyedProjection, Ref, ViewContext
 from ._directory import Directory
 from ._figures import PEOPLE, Figure, make_figure, measured
 from ._order import latest_key, timeline_key
@@ -197,7 +197,7 @@ def _place_refs(names: Directory, location: Location) -> tuple[Ref, ...]:
     return tuple(names.ref(place, "place") for place in location.places)
 
 
-class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]]):
+class ConvoysProjection(KeyedProjection[dict[str, list[Fact]], ConvoyView]):
     """Per convoy: where from and to, status and whereabouts now, route, vehicles, people."""
 
     name = "convoys"
@@ -211,9 +211,21 @@ class ConvoysProjection(Projection[dict[str, list[Fact]], tuple[ConvoyView, ...]
         for convoy in convoys_of(fact.event):
             state.setdefault(convoy, []).append(fact)
 
+    def keys(self, fact: Fact, names: Directory) -> list[str]:
+        return convoys_of(fact.event)
+
     def view(self, state: dict[str, list[Fact]], context: ViewContext) -> tuple[ConvoyView, ...]:
+        return self.items(state, state.keys(), context)
+
+    def items(
+        self, state: dict[str, list[Fact]], keys: Collection[Hashable], context: ViewContext
+    ) -> tuple[ConvoyView, ...]:
         views = []
-        for convoy, facts in state.items():
+        for key in keys:
+            convoy = str(key)
+            facts = state.get(convoy)
+            if facts is None:
+                continue
             seen = context.visible(facts)
             if seen:
                 first = min(timeline_key(f) for f in seen)

@@ -83,11 +83,14 @@ class Directory:
     _actor_index: dict[str, Actor] = attrs.field(init=False, repr=False, eq=False)
     _place_index: dict[str, Place] = attrs.field(init=False, repr=False, eq=False)
     _subject_index: dict[str, Subject] = attrs.field(init=False, repr=False, eq=False)
+    _refs: dict[tuple[str, str], Ref] = attrs.field(init=False, repr=False, eq=False)
+    """References already resolved: views resolve the same few names over and over."""
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_actor_index", _index(self.actors))
         object.__setattr__(self, "_place_index", _index(self.places))
         object.__setattr__(self, "_subject_index", _index(self.subjects))
+        object.__setattr__(self, "_refs", {})
 
     def actor(self, name: str | None) -> Actor | None:
         return None if name is None else self._actor_index.get(fold_name(name))
@@ -103,6 +106,12 @@ class Directory:
         (``actor``, ``place``, ``subject``, or ``any``); what no reference event names
         keeps the key and no display name, unless it is a plain name (it has spaces or
         capitals), which is shown as written."""
+        found = self._refs.get((name, kind))
+        if found is None:
+            found = self._refs[(name, kind)] = self._resolve(name, kind)
+        return found
+
+    def _resolve(self, name: str, kind: str) -> Ref:
         lookups = {"actor": self.actor, "place": self.place, "subject": self.subject}
         order = [kind] if kind in lookups else []
         order += [k for k in ("actor", "place", "subject") if k not in order]

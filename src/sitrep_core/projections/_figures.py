@@ -8,7 +8,7 @@ true (their bounds do not overlap: see :meth:`Count.bounds`); claims are never s
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Hashable, Iterator
 from datetime import datetime
 
 import attrs
@@ -23,7 +23,7 @@ from ..model import (
     Source,
     Strike,
 )
-from ._base import Change, Fact, Projection, Ref, ViewContext
+from ._base import Change, Fact, KeyedProjection, Ref, ViewContext
 from ._directory import Directory
 from ._order import recorded_key
 
@@ -148,8 +148,10 @@ def make_figure(
             latest[names] = (order, claim)
     claims = [claim for _, claim in sorted(latest.values(), key=lambda item: item[0])]
     lead = min(claims, key=lambda c: (c.value.specificity(), _grading(c)))
-    marked = tuple(attrs.evolve(c, agrees=c.value.agrees_with(lead.value)) for c in claims)
-    disputed = any(
+    marked = tuple(
+        c if c.value.agrees_with(lead.value) else attrs.evolve(c, agrees=False) for c in claims
+    )
+    disputed = len(claims) > 1 and any(
         not a.value.agrees_with(b.value) for i, a in enumerate(claims) for b in claims[i + 1 :]
     )
     unit = found[0][1].unit
@@ -176,7 +178,7 @@ def subject_ref(names: Directory, item: Measured) -> Ref:
 State = dict[tuple[str, str], list[tuple[Fact, Measured]]]
 
 
-class FiguresProjection(Projection[State, tuple[Figure, ...]]):
+class FiguresProjection(KeyedProjection[State, Figure]):
     """Key figures with their qualifiers and every source's claim side by side."""
 
     name = "figures"
@@ -190,9 +192,21 @@ class FiguresProjection(Projection[State, tuple[Figure, ...]]):
         for item in measured(fact):
             state.setdefault((item.subject, item.measure), []).append((fact, item))
 
+    def keys(self, fact: Fact, names: Directory) -> list[tuple[str, str]]:
+        return [(item.subject, item.measure) for item in measured(fact)]
+
     def view(self, state: State, context: ViewContext) -> tuple[Figure, ...]:
+        return self.items(state, state.keys(), context)
+
+    def items(
+        self, state: State, keys: Collection[Hashable], context: ViewContext
+    ) -> tuple[Figure, ...]:
         figures = []
-        for (_, measure), found in state.items():
+        for key in keys:
+            found = state.get(key)  # type: ignore[call-overload]
+            if found is None:
+                continue
+            measure = key[1]  # type: ignore[index]
             seen = [(fact, item) for fact, item in found if context.sees(fact)]
             if not seen:
                 continue

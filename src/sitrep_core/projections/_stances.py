@@ -8,12 +8,13 @@ only the latest says how many earlier ones there are.
 
 from __future__ import annotations
 
+from collections.abc import Collection, Hashable
 from datetime import datetime
 
 import attrs
 
 from ..model import FuzzyTime, Source, Statement
-from ._base import Change, Fact, Projection, Ref, ViewContext
+from ._base import Change, Fact, KeyedProjection, Ref, ViewContext
 from ._directory import Directory, fold_name
 from ._order import latest_key
 
@@ -80,7 +81,7 @@ def _speaks_for(event: Statement, names: Directory) -> list[Ref]:
     return [Ref(actor.key, "actor", actor.name) if actor else names.ref(event.speaker, "actor")]
 
 
-class StancesProjection(Projection[list[Fact], tuple[StanceView, ...]]):
+class StancesProjection(KeyedProjection[list[Fact], StanceView]):
     """Per actor and subject: the current stance and its dated history, with quotes."""
 
     name = "stances"
@@ -93,7 +94,23 @@ class StancesProjection(Projection[list[Fact], tuple[StanceView, ...]]):
     def apply(self, state: list[Fact], fact: Fact) -> None:
         state.append(fact)
 
+    def keys(self, fact: Fact, names: Directory) -> list[tuple[str, str]]:
+        event = fact.event
+        assert isinstance(event, Statement)
+        subject = names.ref(event.subject, "subject")
+        return [(actor.key, subject.key) for actor in _speaks_for(event, names)]
+
     def view(self, state: list[Fact], context: ViewContext) -> tuple[StanceView, ...]:
+        return self._views(state, None, context)
+
+    def items(
+        self, state: list[Fact], keys: Collection[Hashable], context: ViewContext
+    ) -> tuple[StanceView, ...]:
+        return self._views(state, set(keys), context)
+
+    def _views(
+        self, state: list[Fact], wanted: set[Hashable] | None, context: ViewContext
+    ) -> tuple[StanceView, ...]:
         names = context.names
         groups: dict[tuple[str, str], tuple[Ref, Ref, list[Fact]]] = {}
         for fact in sorted(context.visible(state), key=latest_key):
@@ -101,6 +118,8 @@ class StancesProjection(Projection[list[Fact], tuple[StanceView, ...]]):
             assert isinstance(event, Statement)
             subject = names.ref(event.subject, "subject")
             for actor in _speaks_for(event, names):
+                if wanted is not None and (actor.key, subject.key) not in wanted:
+                    continue
                 found = groups.setdefault((actor.key, subject.key), (actor, subject, []))
                 found[2].append(fact)
         views = []

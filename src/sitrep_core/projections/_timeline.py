@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Hashable, Iterable
 from datetime import datetime
 
 import attrs
 
 from ..model import REFERENCE_TYPES, Event
-from ._base import Change, Fact, Projection, ViewContext
+from ._base import Change, Fact, KeyedProjection, ViewContext
+from ._directory import Directory
 from ._order import timeline_key
 
 
@@ -28,7 +30,7 @@ class TimelineEntry:
         return self.event.id
 
 
-class TimelineProjection(Projection[list[Fact], tuple[TimelineEntry, ...]]):
+class TimelineProjection(KeyedProjection[dict[str, Fact], TimelineEntry]):
     """Every event in the order it happened.
 
     Retractions and reference data (actors, places, subjects) are left out: they
@@ -38,15 +40,26 @@ class TimelineProjection(Projection[list[Fact], tuple[TimelineEntry, ...]]):
     name = "timeline"
     version = 2
 
-    def initial(self) -> list[Fact]:
-        return []
+    def initial(self) -> dict[str, Fact]:
+        return {}
 
-    def apply(self, state: list[Fact], fact: Fact) -> None:
+    def apply(self, state: dict[str, Fact], fact: Fact) -> None:
         if fact.event.TYPE not in REFERENCE_TYPES and fact.event.TYPE != "retraction":
-            state.append(fact)
+            state[fact.event.id] = fact
 
-    def view(self, state: list[Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
-        seen = context.visible(state)
+    def keys(self, fact: Fact, names: Directory) -> list[str]:
+        return [fact.event.id]
+
+    def view(self, state: dict[str, Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
+        return self._entries(state.values(), context)
+
+    def items(
+        self, state: dict[str, Fact], keys: Collection[Hashable], context: ViewContext
+    ) -> tuple[TimelineEntry, ...]:
+        return self._entries((state[k] for k in keys if k in state), context)
+
+    def _entries(self, facts: Iterable[Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
+        seen = context.visible(facts)
         seen.sort(key=timeline_key)
         return tuple(
             TimelineEntry(
@@ -110,49 +123,55 @@ class SourceView:
     last: datetime | None
 
 
-class SourcesProjection(Projection[list[Fact], tuple[SourceView, ...]]):
+def _source_view(name: str, facts: list[Fact]) -> SourceView:
+    # a source's citations are counted as (grading, url) pairs: a heavily cited source
+    # is cited the same way again and again
+    cited: Counter[tuple[str, int, str | None]] = Counter(
+        (s.reliability, s.credibility, s.url)
+        for f in facts
+        for s in f.event.sources
+        if s.name == name
+    )
+    recorded = [f.event.recorded for f in facts if f.event.recorded is not None]
+    return SourceView(
+        name,
+        tuple(sorted({f"{r}{c}" for r, c, _ in cited})),
+        tuple(sorted({u for _, _, u in cited if u})),
+        len(facts),
+        min(recorded, default=None),
+        max(recorded, default=None),
+    )
+
+
+class SourcesProjection(KeyedProjection[dict[str, list[Fact]], SourceView]):
     """Every source cited, with its Admiralty grading(s) and how often it is cited."""
 
     name = "sources"
-    version = 2
+    version = 3
 
-    def initial(self) -> list[Fact]:
-        return []
+    def initial(self) -> dict[str, list[Fact]]:
+        return {}
 
-    def apply(self, state: list[Fact], fact: Fact) -> None:
-        if fact.event.sources:
-            state.append(fact)
+    def apply(self, state: dict[str, list[Fact]], fact: Fact) -> None:
+        for name in dict.fromkeys(source.name for source in fact.event.sources):
+            state.setdefault(name, []).append(fact)
 
-    def view(self, state: list[Fact], context: ViewContext) -> tuple[SourceView, ...]:
-        gradings: dict[str, Counter[str]] = {}
-        urls: dict[str, Counter[str]] = {}
-        counts: Counter[str] = Counter()
-        first: dict[str, datetime | None] = {}
-        last: dict[str, datetime | None] = {}
-        for fact in context.visible(state):
-            recorded = fact.event.recorded
-            for source in fact.event.sources:
-                name = source.name
-                gradings.setdefault(name, Counter())[source.grading] += 1
-                if source.url:
-                    urls.setdefault(name, Counter())[source.url] += 1
-                counts[name] += 1
-                if recorded is not None:
-                    if first.get(name) is None or recorded < first[name]:  # type: ignore[operator]
-                        first[name] = recorded
-                    if last.get(name) is None or recorded > last[name]:  # type: ignore[operator]
-                        last[name] = recorded
-        return tuple(
-            SourceView(
-                name,
-                tuple(sorted(gradings[name])),
-                tuple(sorted(urls.get(name, ()))),
-                counts[name],
-                first.get(name),
-                last.get(name),
-            )
-            for name in sorted(counts, key=str.casefold)
-        )
+    def keys(self, fact: Fact, names: Directory) -> list[str]:
+        return list(dict.fromkeys(source.name for source in fact.event.sources))
+
+    def view(self, state: dict[str, list[Fact]], context: ViewContext) -> tuple[SourceView, ...]:
+        return self.items(state, state.keys(), context)
+
+    def items(
+        self, state: dict[str, list[Fact]], keys: Collection[Hashable], context: ViewContext
+    ) -> tuple[SourceView, ...]:
+        views = []
+        for key in keys:
+            facts = context.visible(state.get(key, ()))  # type: ignore[call-overload]
+            if facts:
+                views.append(_source_view(str(key), facts))
+        views.sort(key=lambda view: view.name.casefold())
+        return tuple(views)
 
     def diff(self, before: tuple[SourceView, ...], after: tuple[SourceView, ...]) -> list[Change]:
         old = {s.name for s in before}

@@ -137,17 +137,24 @@ def _fits(state: FoldState, log: EventLog) -> bool:
     )
 
 
+def context_at(
+    state: FoldState, as_of: datetime | None = None, known_at: datetime | None = None
+) -> ViewContext:
+    """The context of views at a moment: the directory's view of the names then."""
+    directory = state.projections[0]
+    names: Directory = directory.view(
+        state.states[directory.name], ViewContext(Directory(), as_of, known_at)
+    )
+    return ViewContext(names, as_of, known_at)
+
+
 def views_at(
     state: FoldState, as_of: datetime | None = None, known_at: datetime | None = None
 ) -> dict[str, Any]:
     """Every projection's view of ``state`` at a moment, by name (the directory's first:
     the others resolve names through it)."""
-    directory_projection = state.projections[0]
-    names: Directory = directory_projection.view(
-        state.states[directory_projection.name], ViewContext(Directory(), as_of, known_at)
-    )
-    context = ViewContext(names, as_of, known_at)
-    views: dict[str, Any] = {directory_projection.name: names}
+    context = context_at(state, as_of, known_at)
+    views: dict[str, Any] = {state.projections[0].name: context.names}
     for projection in state.projections[1:]:
         views[projection.name] = projection.view(state.states[projection.name], context)
     return views

@@ -15,8 +15,9 @@ from itertools import pairwise
 
 import attrs
 
-from ..projections import Change
-from ..replay import FoldState, diff_views, views_at
+from ..model import REFERENCE_TYPES
+from ..projections import Change, Fact, KeyedProjection, ViewContext
+from ..replay import FoldState, context_at
 
 
 @attrs.frozen
@@ -66,15 +67,23 @@ def dated_updates(
     until: datetime | None,
     count: int,
 ) -> list[Update]:
-    """The latest ``count`` dated updates up to ``until``, newest first."""
+    """The latest ``count`` dated updates up to ``until``, newest first.
+
+    Each compares the views at the ends of two consecutive recorded minutes. A keyed
+    projection compares only the items the minute's facts touched (recorded in it,
+    or hidden by a revision recorded in it); any other compares its whole views.
+    """
     minutes = recorded_minutes(state, until)[-(count + 1) :]
     if len(minutes) < 2 or count <= 0:
         return []
     ends = {m: m + MINUTE - _LAST_INSTANT for m in minutes}
-    views = {m: views_at(state, as_of, ends[m]) for m in minutes}
+    touched = _touched(state, minutes[1:])
+    contexts = {m: context_at(state, as_of, ends[m]) for m in minutes}
     updates = []
     for before, after in pairwise(minutes):
-        found = told_once(diff_views(state.projections, views[before], views[after]))
+        found = told_once(
+            _changes(state, contexts[before], contexts[after], touched.get(after, []))
+        )
         marked = tuple(
             attrs.evolve(c, later_revised=True)
             if _revised_later(state, c, ends[after], until)
@@ -83,6 +92,46 @@ def dated_updates(
         )
         updates.append(Update(after, marked, any(c.later_revised for c in marked)))
     return list(reversed(updates))
+
+
+def _touched(state: FoldState, minutes: Sequence[datetime]) -> dict[datetime, list[Fact]]:
+    """The facts each minute changes: those recorded in it, and those a revision
+    recorded in it hid."""
+    wanted = set(minutes)
+    found: dict[datetime, list[Fact]] = {}
+    for fact in state.facts.values():
+        for moment in (fact.event.recorded, fact.hidden_from):
+            if moment is not None:
+                minute = moment.replace(second=0, microsecond=0)
+                if minute in wanted:
+                    found.setdefault(minute, []).append(fact)
+    return found
+
+
+def _changes(
+    state: FoldState, before: ViewContext, after: ViewContext, facts: Sequence[Fact]
+) -> list[Change]:
+    renamed = any(fact.event.TYPE in REFERENCE_TYPES for fact in facts)
+    found: list[Change] = []
+    for projection in state.projections[1:]:
+        projected = state.states[projection.name]
+        if isinstance(projection, KeyedProjection) and not renamed:
+            keys = {
+                key
+                for fact in facts
+                if projection.types is None or fact.event.TYPE in projection.types
+                for names in (before.names, after.names)
+                for key in projection.keys(fact, names)
+            }
+            if not keys:
+                continue
+            earlier = projection.items(projected, keys, before)
+            later = projection.items(projected, keys, after)
+        else:  # names changed, or a projection that only has whole views
+            earlier = projection.view(projected, before)
+            later = projection.view(projected, after)
+        found.extend(projection.diff(earlier, later))
+    return found
 
 
 def _revised_later(state: FoldState, change: Change, end: datetime, until: datetime | None) -> bool:
