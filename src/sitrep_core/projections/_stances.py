@@ -81,18 +81,24 @@ def _speaks_for(event: Statement, names: Directory) -> list[Ref]:
     return [Ref(actor.key, "actor", actor.name) if actor else names.ref(event.speaker, "actor")]
 
 
-class StancesProjection(KeyedProjection[list[Fact], StanceView]):
+Statements = dict[str, list[Fact]]
+"""Statements by their subject as written (a key or a name)."""
+
+
+class StancesProjection(KeyedProjection[Statements, StanceView]):
     """Per actor and subject: the current stance and its dated history, with quotes."""
 
     name = "stances"
     version = 2
     types = frozenset({"statement"})
 
-    def initial(self) -> list[Fact]:
-        return []
+    def initial(self) -> Statements:
+        return {}
 
-    def apply(self, state: list[Fact], fact: Fact) -> None:
-        state.append(fact)
+    def apply(self, state: Statements, fact: Fact) -> None:
+        event = fact.event
+        assert isinstance(event, Statement)
+        state.setdefault(event.subject, []).append(fact)
 
     def keys(self, fact: Fact, names: Directory) -> list[tuple[str, str]]:
         event = fact.event
@@ -100,20 +106,27 @@ class StancesProjection(KeyedProjection[list[Fact], StanceView]):
         subject = names.ref(event.subject, "subject")
         return [(actor.key, subject.key) for actor in _speaks_for(event, names)]
 
-    def view(self, state: list[Fact], context: ViewContext) -> tuple[StanceView, ...]:
+    def view(self, state: Statements, context: ViewContext) -> tuple[StanceView, ...]:
         return self._views(state, None, context)
 
     def items(
-        self, state: list[Fact], keys: Collection[Hashable], context: ViewContext
+        self, state: Statements, keys: Collection[Hashable], context: ViewContext
     ) -> tuple[StanceView, ...]:
         return self._views(state, set(keys), context)
 
     def _views(
-        self, state: list[Fact], wanted: set[Hashable] | None, context: ViewContext
+        self, state: Statements, wanted: set[Hashable] | None, context: ViewContext
     ) -> tuple[StanceView, ...]:
         names = context.names
+        subjects = None if wanted is None else {key[1] for key in wanted}  # type: ignore[index]
+        facts = [
+            fact
+            for subject, statements in state.items()
+            if subjects is None or names.ref(subject, "subject").key in subjects
+            for fact in statements
+        ]
         groups: dict[tuple[str, str], tuple[Ref, Ref, list[Fact]]] = {}
-        for fact in sorted(context.visible(state), key=latest_key):
+        for fact in sorted(context.visible(facts), key=latest_key):
             event = fact.event
             assert isinstance(event, Statement)
             subject = names.ref(event.subject, "subject")

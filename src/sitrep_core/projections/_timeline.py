@@ -144,7 +144,10 @@ def _source_view(name: str, facts: list[Fact]) -> SourceView:
 
 
 class SourcesProjection(KeyedProjection[dict[str, list[Fact]], SourceView]):
-    """Every source cited, with its Admiralty grading(s) and how often it is cited."""
+    """Every source cited, with its Admiralty grading(s) and how often it is cited.
+
+    A new source is not a change of its own in an update: the events it supports are.
+    """
 
     name = "sources"
     version = 3
@@ -172,9 +175,3 @@ class SourcesProjection(KeyedProjection[dict[str, list[Fact]], SourceView]):
                 views.append(_source_view(str(key), facts))
         views.sort(key=lambda view: view.name.casefold())
         return tuple(views)
-
-    def diff(self, before: tuple[SourceView, ...], after: tuple[SourceView, ...]) -> list[Change]:
-        old = {s.name for s in before}
-        return [
-            Change("sources", "source", s.name, None, None, s) for s in after if s.name not in old
-        ]

@@ -89,10 +89,12 @@ def moment(value: Moment | None) -> datetime | None:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a fold builds its state: the facts live
-    on, and the collector would walk them again and again as they grow. Afterwards
+    """The cyclic garbage collector off while a replay folds the log and builds views:
+    the facts live on, and the collector would walk them again and again as they and
+    the views grow (the cost of a report would grow faster than the log). Afterwards
     they go straight to the oldest generation (``freeze`` then ``unfreeze``), rather
-    than be walked by the first young collection."""
+    than be walked by the first young collection. Nested uses leave it to the outer.
+    Used at the entry points of the data path (replay, changes, reports) only."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -183,8 +185,9 @@ def replay(
     the end of that day). With ``checkpoints``, the fold goes on from the state the
     last replay kept there, when it still fits the log.
     """
-    state = fold_log(log, projections, checkpoints=checkpoints)
-    return snapshot_at(state, moment(as_of), moment(known_at))
+    with collector_paused():
+        state = fold_log(log, projections, checkpoints=checkpoints)
+        return snapshot_at(state, moment(as_of), moment(known_at))
 
 
 def diff_views(
@@ -212,6 +215,9 @@ def changes(
     Each moment sets both clocks: the report as it could have been written then.
     Without ``until``, the second report is of everything in the log.
     """
-    state = fold_log(log, projections, checkpoints=checkpoints)
-    start, end = moment(since), moment(until)
-    return diff_views(state.projections, views_at(state, start, start), views_at(state, end, end))
+    with collector_paused():
+        state = fold_log(log, projections, checkpoints=checkpoints)
+        start, end = moment(since), moment(until)
+        return diff_views(
+            state.projections, views_at(state, start, start), views_at(state, end, end)
+        )

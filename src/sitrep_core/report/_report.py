@@ -29,7 +29,16 @@ from ..projections import (
     Subject,
     TimelineEntry,
 )
-from ..replay import Checkpoints, FoldState, Moment, diff_views, fold_log, moment, views_at
+from ..replay import (
+    Checkpoints,
+    FoldState,
+    Moment,
+    collector_paused,
+    diff_views,
+    fold_log,
+    moment,
+    views_at,
+)
 from ..stores import EventLog
 from ._updates import Update, dated_updates, told_once
 
@@ -164,17 +173,18 @@ def build_report(
     moment. Otherwise each recorded minute after the first, up to the report's
     moment, is a dated update (the latest ``max_updates`` of them).
     """
-    state = fold_log(log, projections, checkpoints=checkpoints)
-    return report_of(
-        state,
-        title=title,
-        as_of=as_of,
-        known_at=known_at,
-        since=since,
-        max_updates=max_updates,
-        timeline_limit=timeline_limit,
-        log_name=log_name or public_name(log),
-    )
+    with collector_paused():
+        state = fold_log(log, projections, checkpoints=checkpoints)
+        return report_of(
+            state,
+            title=title,
+            as_of=as_of,
+            known_at=known_at,
+            since=since,
+            max_updates=max_updates,
+            timeline_limit=timeline_limit,
+            log_name=log_name or public_name(log),
+        )
 
 
 def report_of(

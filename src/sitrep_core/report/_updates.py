@@ -16,7 +16,7 @@ from itertools import pairwise
 import attrs
 
 from ..model import REFERENCE_TYPES
-from ..projections import Change, Fact, KeyedProjection, ViewContext
+from ..projections import Change, Fact, KeyedProjection, Projection, ViewContext
 from ..replay import FoldState, context_at
 
 
@@ -114,6 +114,8 @@ def _changes(
     renamed = any(fact.event.TYPE in REFERENCE_TYPES for fact in facts)
     found: list[Change] = []
     for projection in state.projections[1:]:
+        if type(projection).diff is Projection.diff:
+            continue  # it tells of no change
         projected = state.states[projection.name]
         if isinstance(projection, KeyedProjection) and not renamed:
             keys = {
