@@ -17,11 +17,12 @@ from sitrep_core import (
     Count,
     Evacuation,
     Event,
+    Location,
     PlaceDefined,
+    PluginError,
     Report,
     Source,
-    build_report,
-    open_log,
+    Strike,
 )
 
 COALITION = Source("Coalition press release", "B", 2)
@@ -44,22 +45,23 @@ def places() -> list[Event]:
 
 def convoy() -> list[Event]:
     return [
-        Evacuation(id="evac", occurred="2017-08-28", group="ISIS", origin="Qara",
+        Evacuation(id="evac", occurred="2017-08-28", group="ISIS", origins=("Qara",),
                    destination="Abu Kamal", fighters=Count.approx(308),
                    vehicles={"bus": Count.exact(17)}, convoy="qalamoun-convoy"),
         ConvoyMove(id="halt", occurred="2017-08-29", convoy="qalamoun-convoy", status="halted",
-                   position="east of As Sukhnah", near=("al-sukhnah", "As Sukhnah"),
+                   location=Location("east of As Sukhnah", "east-of", ("As Sukhnah",)),
                    sources=(COALITION,)),
         ConvoyMove(id="stall", occurred="2017-09-02", convoy="qalamoun-convoy", status="stalled",
-                   position="between Humayma and As Sukhnah", near=("Hamaymah", "As Sukhnah"),
+                   location=Location(None, "between", ("Hamaymah", "As Sukhnah")),
                    sources=(COALITION,)),
     ]  # fmt: skip
 
 
 def report_of(events: list[Event]) -> Report:
-    log = open_log("memory:")
+    plugins = sitrep_core.Plugins.load(autoload=False, extra=[sitrep_geojson])
+    log = plugins.open_log("memory:")
     log.append(events)
-    return build_report(log, title="Qalamoun convoy")
+    return plugins.report(log, title="Qalamoun convoy")
 
 
 def render(events: list[Event]) -> dict[str, Any]:
@@ -104,23 +106,23 @@ def test_a_convoy_has_its_route_and_last_located_position() -> None:
     assert properties["occurred"] == ["2017-08-28", "2017-08-29", "2017-09-02"]
     assert properties["event_ids"] == ["evac", "halt", "stall"]
     assert properties["status"] == "stalled"
-    assert properties["origin"] == "Qara" and properties["destination"] == "Abu Kamal"
+    assert properties["origins"] == ["Qara"] and properties["destination"] == "Abu Kamal"
 
     position = features["convoy/qalamoun-convoy/position"]
     assert position["geometry"] == {"type": "Point", "coordinates": [38.961, 34.758]}
     assert position["properties"]["occurred"] == "2017-09-02"
-    assert position["properties"]["position"] == "between Humayma and As Sukhnah"
+    assert position["properties"]["places"] == ["Humayma", "As Sukhnah"]
     assert position["properties"]["latest"] is True
 
 
 def test_a_later_position_without_coordinates_is_not_drawn_but_named() -> None:
     moved = ConvoyMove(id="km", occurred="2017-09-03", convoy="qalamoun-convoy",
-                       position="km 40 of the desert road")  # fmt: skip
+                       location="km 40 of the desert road")  # fmt: skip
     features = by_id(render(places() + convoy() + [moved]))
     position = features["convoy/qalamoun-convoy/position"]["properties"]
     assert position["occurred"] == "2017-09-02"
     assert position["latest"] is False
-    assert position["latest_position"] == "km 40 of the desert road"
+    assert position["latest_location"] == "km 40 of the desert road"
     assert features["convoy/qalamoun-convoy/route"]["properties"]["unlocated_points"] == 1
 
 
@@ -147,6 +149,97 @@ def test_the_collection_follows_rfc_7946() -> None:
             assert -180 <= lon <= 180 and -90 <= lat <= 90
             assert west <= lon <= east and south <= lat <= north
     assert collection["sitrep"]["log"]["position"] == 8
+
+
+def strike(**fields: object) -> Strike:
+    given: dict[str, object] = {
+        "id": "strike",
+        "occurred": "2017-08-30T16:50",
+        "actor": "US-led coalition",
+        "targets": ("road",),
+        "location": Location(None, "between", ("Humayma", "Abu Kamal")),
+        "sources": (COALITION,),
+        **fields,
+    }
+    return Strike(**given)  # type: ignore[arg-type]
+
+
+def test_an_event_is_a_point_with_its_time_span_for_a_time_slider() -> None:
+    features = by_id(render([*places(), strike()]))
+    feature = features["event/strike"]
+    lon, lat = feature["geometry"]["coordinates"]
+    assert (lon, lat) == (pytest.approx((39.05 + 40.92) / 2), pytest.approx((34.63 + 34.45) / 2))
+    properties = feature["properties"]
+    assert properties["category"] == "event" and properties["type"] == "strike"
+    assert properties["occurred"] == "2017-08-30T16:50"
+    assert (properties["start"], properties["end"]) == (
+        "2017-08-30T16:50:00Z",
+        "2017-08-30T16:51:00Z",
+    )
+    assert properties["time_precision"] == "minute"
+    assert properties["exact_place"] is False  # between two towns, not at either
+    # half the way between Humayma and Abu Kamal (~172 km apart)
+    assert 80 < properties["precision_km"] < 90
+    assert properties["headline"].startswith("US-led coalition struck road")
+    assert properties["sources"] == ["Coalition press release"] and properties["grading"] == ["B2"]
+
+
+def test_an_event_known_within_a_span_keeps_the_span() -> None:
+    row = by_id(render([*places(), strike(occurred="2017-08-29/2017-09-05")]))["event/strike"]
+    properties = row["properties"]
+    assert (properties["start"], properties["end"]) == (
+        "2017-08-29T00:00:00Z",
+        "2017-09-06T00:00:00Z",
+    )
+    assert properties["time_precision"] == "interval"
+
+
+def test_an_event_at_a_town_takes_its_precision() -> None:
+    located = Location(None, "at", ("Qara",), precision_km=2.5)
+    features = by_id(
+        render([*places(), strike(location=located), strike(id="plain", location="Qara")])
+    )
+    assert features["event/strike"]["properties"]["precision_km"] == 2.5
+    assert features["event/strike"]["properties"]["exact_place"] is True
+    assert features["event/plain"]["geometry"]["coordinates"] == [36.744, 34.154]
+
+
+def test_an_event_without_a_located_place_is_left_out() -> None:
+    features = by_id(
+        render(
+            [
+                *places(),
+                strike(location="somewhere in the desert"),
+                strike(id="palmyra", location="Palmyra"),
+            ]
+        )
+    )
+    assert not [f for f in features if f.startswith("event/")]
+
+
+def test_a_corrected_event_is_drawn_as_corrected() -> None:
+    fixed = strike(id="fixed", corrects="strike", location="Qara")
+    features = by_id(render([*places(), strike(), fixed]))
+    assert "event/strike" not in features
+    assert features["event/fixed"]["geometry"]["coordinates"] == [36.744, 34.154]
+
+
+def test_a_report_without_the_projection_is_refused() -> None:
+    log = sitrep_core.open_log("memory:")
+    log.append(places())
+    with pytest.raises(PluginError, match="build it with this plugin loaded"):
+        sitrep_geojson.render_geojson(sitrep_core.build_report(log))
+
+
+def test_the_log_is_named_never_by_its_path(tmp_path: Any) -> None:
+    plugins = sitrep_core.Plugins.load(autoload=False, extra=[sitrep_geojson])
+    path = tmp_path / "private" / "desk.jsonl"
+    path.parent.mkdir()
+    with plugins.open_log(path) as log:
+        log.append(places())
+        text = sitrep_geojson.render_geojson(plugins.report(log))
+    assert json.loads(text)["sitrep"]["log"]["name"] == "desk.jsonl"
+    assert str(tmp_path) not in text
 
 
 def test_output_is_deterministic() -> None:
@@ -177,7 +270,8 @@ def test_sitrep_core_loads_it_as_an_installed_plugin() -> None:
     assert plugins.renderer("geojson") is sitrep_geojson.RENDERER
     assert plugins.renderer_for_path("map.geojson") is sitrep_geojson.RENDERER
     (info,) = [i for i in plugins.listing() if i.name == "geojson"]
-    assert info.project == "sitrep-geojson" and info.hooks == ("sitrep_renderers",)
+    assert info.project == "sitrep-geojson"
+    assert info.hooks == ("sitrep_projections", "sitrep_renderers")
     log = plugins.open_log("memory:")
     log.append(places())
     collection = json.loads(plugins.render(plugins.report(log), "geojson"))

@@ -15,6 +15,7 @@ from ..renderers import Renderer, SectionRenderer
 
 if TYPE_CHECKING:
     from ..codec._codec import Upcaster
+    from ..imports import Importer
     from ..model import Event
     from ..projections import Projection
 
@@ -82,4 +83,17 @@ def sitrep_sections() -> Sequence[SectionRenderer]:  # type: ignore[empty-body]
     section is a :class:`sitrep_core.PluginError`.
 
     :return: a list of :class:`sitrep_core.SectionRenderer`.
+    """
+
+
+@hookspec
+def sitrep_importers() -> Sequence[Importer]:  # type: ignore[empty-body]
+    """File formats of other tools this plugin reads into events (``sitrep import``).
+
+    Each :class:`sitrep_core.imports.Importer` names a format and reads a file's bytes
+    into events, all or nothing, raising :class:`sitrep_core.ValidationError` with the
+    line and column of each bad row. Two plugins reading one format is a
+    :class:`sitrep_core.PluginError`.
+
+    :return: a list of :class:`sitrep_core.imports.Importer`.
     """

@@ -23,6 +23,7 @@ import pluggy
 
 from ..codec import Codec, Upcaster
 from ..errors import PluginError
+from ..imports import Importer
 from ..model import Event
 from ..projections import Projection
 from ..renderers import Renderer, SectionRenderer
@@ -318,6 +319,33 @@ class Plugins:
         order = {name: index for index, (name, _) in enumerate(BUILTIN_PLUGINS)}
         infos.sort(key=lambda info: (not info.builtin, order.get(info.name, 0), info.name))
         return infos
+
+    # -- importers (sitrep_importers) ------------------------------------------------
+
+    def importers(self) -> dict[str, Importer]:
+        """Every format an importer reads, by name; two plugins reading one is an error."""
+        found: dict[str, tuple[str, Importer]] = {}
+        for plugin, importer in self._collect(
+            "sitrep_importers", _instance_of(Importer), "Importer objects"
+        ):
+            if not isinstance(importer.format, str) or not importer.format:
+                raise PluginError("an importer has no format name", plugin=plugin)
+            if importer.format in found:
+                raise PluginError(
+                    f"import format {importer.format!r} is read by both "
+                    f"{found[importer.format][0]} and {plugin}",
+                    plugin=plugin,
+                )
+            found[importer.format] = (plugin, importer)
+        return {name: importer for name, (_, importer) in found.items()}
+
+    def importer(self, format: str) -> Importer:
+        """The importer of ``format``; an unknown one is an error listing the known ones."""
+        found = self.importers()
+        if format not in found:
+            known = ", ".join(sorted(found)) or "none (install sitrep-acled for ACLED files)"
+            raise PluginError(f"no importer reads format {format!r}; known formats: {known}")
+        return found[format]
 
     # -- the data path with these plugins ------------------------------------------
 

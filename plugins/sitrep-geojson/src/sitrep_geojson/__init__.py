@@ -1,9 +1,12 @@
-"""GeoJSON output for sitrep-core: where the places are, where each convoy was last
-located, and the route it took.
+"""GeoJSON output for sitrep-core: where the places are, where each event happened
+(with its time span, for a map's time slider), where each convoy was last located,
+and the route it took.
 
 RFC 7946: coordinates are WGS84 longitude, latitude (in that order), at most six
-decimals (about 10 cm). A place or route point without coordinates is left out,
-never guessed.
+decimals (about 10 cm). A place, event or route point without coordinates is left
+out, never guessed. The plugin adds a projection named ``geojson`` that keeps every
+event; build the report with the plugin loaded (``Plugins.load().report(log)``, or
+``sitrep render --format geojson``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,37 @@ from collections.abc import Sequence
 from typing import Any
 
 import sitrep_core
-from sitrep_core import Renderer, Report
-from sitrep_core.views import ConvoyView, Place, RoutePoint
+from sitrep_core import PluginError, Projection, Renderer, Report
+from sitrep_core.frames import EventRow, EventsProjection
+from sitrep_core.views import ConvoyView, Place, Ref, RoutePoint
 
-__version__ = "0.1.0"
-__all__ = ["MEDIA_TYPE", "RENDERER", "feature_collection", "render_geojson", "sitrep_renderers"]
+__version__ = "0.2.0"
+__all__ = [
+    "MEDIA_TYPE",
+    "PROJECTION",
+    "RENDERER",
+    "GeoJSONEvents",
+    "convoy_position_feature",
+    "convoy_route_feature",
+    "event_feature",
+    "feature_collection",
+    "place_feature",
+    "render_geojson",
+    "sitrep_projections",
+    "sitrep_renderers",
+]
 
 MEDIA_TYPE = "application/geo+json"
 DECIMALS = 6
+
+
+class GeoJSONEvents(EventsProjection):
+    """Every event, as rows with their points and time spans, for the map."""
+
+    name = "geojson"
+
+
+PROJECTION = GeoJSONEvents.name
 
 
 def _position(lat: float, lon: float) -> list[float]:
@@ -32,6 +58,12 @@ def _feature(
     feature_id: str, geometry: dict[str, Any], properties: dict[str, Any]
 ) -> dict[str, Any]:
     return {"type": "Feature", "id": feature_id, "geometry": geometry, "properties": properties}
+
+
+def _name(ref: Ref | None) -> str | None:
+    if ref is None:
+        return None
+    return ref.name or ref.key
 
 
 def place_feature(place: Place) -> dict[str, Any] | None:
@@ -50,6 +82,43 @@ def place_feature(place: Place) -> dict[str, Any] | None:
             "country": place.country,
             "admin1": place.admin1,
             "admin2": place.admin2,
+            "admin3": place.admin3,
+            "precision_km": place.precision_km,
+        },
+    )
+
+
+def event_feature(row: EventRow) -> dict[str, Any] | None:
+    """A Point where an event happened, or None when no place it names has coordinates.
+
+    ``start`` and ``end`` (ISO 8601, UTC; ``end`` exclusive) bound when it happened,
+    for a time slider; ``occurred`` keeps the precision the source gave.
+    ``precision_km`` says how far the true place may lie from the point, and
+    ``exact_place`` is false when the event was near, between or off the place.
+    """
+    if row.latitude is None or row.longitude is None:
+        return None
+    return _feature(
+        f"event/{row.id}",
+        {"type": "Point", "coordinates": _position(row.latitude, row.longitude)},
+        {
+            "category": "event",
+            "id": row.id,
+            "type": row.type,
+            "headline": row.headline,
+            "occurred": row.occurred,
+            "start": row.start,
+            "end": row.end,
+            "time_precision": row.time_precision,
+            "approximate": row.approximate,
+            "actors": list(row.actors),
+            "location": row.location,
+            "place": row.place,
+            "precision_km": row.precision_km,
+            "exact_place": row.exact_place,
+            "sources": list(row.sources),
+            "grading": list(row.grading),
+            "later_revised": row.later_revised,
         },
     )
 
@@ -59,21 +128,29 @@ def _located(convoy: ConvoyView) -> list[RoutePoint]:
 
 
 def _convoy_properties(convoy: ConvoyView) -> dict[str, Any]:
+    status = convoy.status
     return {
-        "convoy": convoy.id,
-        "group": convoy.group,
-        "origin": convoy.origin,
-        "destination": convoy.destination,
-        "status": convoy.status,
-        "status_since": convoy.status_since,
+        "convoy": _name(convoy.convoy),
+        "group": _name(convoy.group),
+        "origins": [_name(o) for o in convoy.origins],
+        "destination": _name(convoy.destination),
+        "status": status.status if status else None,
+        "status_since": status.since.text if status else None,
     }
 
 
+def _location_words(point: RoutePoint) -> str | None:
+    if point.location.text:
+        return point.location.text
+    return ", ".join(filter(None, map(_name, point.places))) or None
+
+
 def convoy_position_feature(convoy: ConvoyView) -> dict[str, Any] | None:
-    """A Point where the convoy was last located, or None when no position has coordinates.
+    """A Point where the convoy was last located, or None when nothing with coordinates
+    was reported.
 
     ``occurred`` is when it was there; ``latest`` is false when a later reported
-    position had no coordinates (``latest_position`` then names it).
+    location had no coordinates (``latest_location`` then gives its words).
     """
     located = _located(convoy)
     if not located:
@@ -82,20 +159,20 @@ def convoy_position_feature(convoy: ConvoyView) -> dict[str, Any] | None:
     assert last.lat is not None and last.lon is not None
     latest = last is convoy.route[-1]
     return _feature(
-        f"convoy/{convoy.id}/position",
+        f"convoy/{convoy.key}/position",
         {"type": "Point", "coordinates": _position(last.lat, last.lon)},
         {
             "category": "convoy-position",
-            "id": convoy.id,
+            "id": convoy.key,
             **_convoy_properties(convoy),
-            "position": last.description or ", ".join(last.near) or None,
-            "near": list(last.near),
-            "occurred": last.occurred,
+            "location": _location_words(last),
+            "places": [_name(p) for p in last.places],
+            "occurred": last.occurred.text,
             "event_id": last.event_id,
             "latest": latest,
-            "latest_position": None if latest else convoy.position,
+            "latest_location": None if latest else _location_words(convoy.route[-1]),
             "heading": convoy.heading,
-            "toward": convoy.toward,
+            "toward": _name(convoy.toward),
         },
     )
 
@@ -113,15 +190,15 @@ def convoy_route_feature(convoy: ConvoyView) -> dict[str, Any] | None:
     if len({tuple(c) for c in coordinates}) < 2:
         return None
     return _feature(
-        f"convoy/{convoy.id}/route",
+        f"convoy/{convoy.key}/route",
         {"type": "LineString", "coordinates": coordinates},
         {
             "category": "convoy-route",
-            "id": convoy.id,
+            "id": convoy.key,
             **_convoy_properties(convoy),
-            "start": located[0].occurred,
-            "end": located[-1].occurred,
-            "occurred": [p.occurred for p in located],
+            "start": located[0].occurred.text,
+            "end": located[-1].occurred.text,
+            "occurred": [p.occurred.text for p in located],
             "event_ids": [p.event_id for p in located],
             "unlocated_points": len(convoy.route) - len(located),
         },
@@ -143,16 +220,32 @@ def _bbox(features: Sequence[dict[str, Any]]) -> list[float] | None:
     return [min(lons), min(lats), max(lons), max(lats)]
 
 
+def event_rows_of(report: Report) -> tuple[EventRow, ...]:
+    """The rows the ``geojson`` projection made for this report."""
+    found = report.extra.get(PROJECTION)
+    if not isinstance(found, tuple):
+        raise PluginError(
+            "the report has no events for the map: build it with this plugin loaded, "
+            "e.g. sitrep_core.Plugins.load().report(log)",
+            plugin="geojson",
+        )
+    return found
+
+
 def feature_collection(report: Report) -> dict[str, Any]:
     """The report as a GeoJSON FeatureCollection (a dict ready for ``json.dumps``).
 
-    Features: a Point per place with coordinates, a Point per convoy's last located
-    position, a LineString per convoy route. The foreign member ``sitrep`` says which
-    report and which log position the map reflects.
+    Features: a Point per place with coordinates, a Point per located event, a
+    LineString per convoy route and a Point per convoy's last located position. The
+    foreign member ``sitrep`` says which report and which log position the map
+    reflects (the log by its public name, never a path).
     """
     features: list[dict[str, Any]] = []
     for place in report.places:
         if (found := place_feature(place)) is not None:
+            features.append(found)
+    for row in event_rows_of(report):
+        if (found := event_feature(row)) is not None:
             features.append(found)
     for convoy in report.convoys:
         for make in (convoy_route_feature, convoy_position_feature):
@@ -164,8 +257,8 @@ def feature_collection(report: Report) -> dict[str, Any]:
         collection["bbox"] = bbox
     collection["sitrep"] = {
         "title": report.title,
-        "as_of": report.as_of,
-        "known_at": report.known_at,
+        "as_of": report.as_of.text if report.as_of else None,
+        "known_at": report.known_at.text if report.known_at else None,
         "log": {
             "name": report.log.name,
             "position": report.log.position,
@@ -177,7 +270,7 @@ def feature_collection(report: Report) -> dict[str, Any]:
 
 
 def render_geojson(report: Report) -> str:
-    """The report's places and convoys as a GeoJSON text (UTF-8, stable key order)."""
+    """The report's places, events and convoys as a GeoJSON text (UTF-8, stable order)."""
     return (
         json.dumps(feature_collection(report), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
     )
@@ -188,8 +281,13 @@ RENDERER = Renderer(
     render=render_geojson,
     media_type=MEDIA_TYPE,
     extension=".geojson",
-    description="GeoJSON (RFC 7946): places, convoy positions and routes, longitude first.",
+    description="GeoJSON (RFC 7946): places, events with their time spans, convoy routes.",
 )
+
+
+@sitrep_core.hookimpl
+def sitrep_projections() -> Sequence[Projection[Any, Any]]:
+    return [GeoJSONEvents()]
 
 
 @sitrep_core.hookimpl
