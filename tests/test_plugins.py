@@ -29,8 +29,10 @@ from sitrep_core import (
     hookimpl,
     open_log,
 )
+from sitrep_core.imports import Importer
 from sitrep_core.plugins._manager import BUILTIN_PLUGINS, HOOK_NAMES
-from sitrep_core.views import EventSetProjection, ViewContext
+from sitrep_core.projections import Projection
+from sitrep_core.views import Fact, ViewContext
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "sitrep-casualty"
@@ -56,12 +58,18 @@ class OtherSighting(Event):
     what: str
 
 
-class SightingsProjection(EventSetProjection):
+class SightingsProjection(Projection[list[Fact], tuple[str, ...]]):
     name = "sightings"
     types = frozenset({"test-sighting"})
 
-    def view(self, state: Any, context: ViewContext) -> tuple[str, ...]:
-        return tuple(sorted(event.what for _, event in state.values()))
+    def initial(self) -> list[Fact]:
+        return []
+
+    def apply(self, state: list[Fact], fact: Fact) -> None:
+        state.append(fact)
+
+    def view(self, state: list[Fact], context: ViewContext) -> tuple[str, ...]:
+        return tuple(sorted(fact.event.what for fact in context.visible(state)))
 
 
 def plugin(name: str, **hooks: Any) -> ModuleType:
@@ -472,7 +480,7 @@ def casualty(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     sys.modules.pop("sitrep_casualty", None)
 
 
-def test_the_example_plugin_appends_replays_and_renders(casualty: ModuleType) -> None:
+def _casualty_log(casualty: ModuleType) -> tuple[Plugins, Any]:
     plugins = no_autoload(extra=[casualty])
     log = plugins.open_log("memory:")
     sohr, ap = Source("SOHR", "C", 3), Source("AP", "B", 2)
@@ -489,20 +497,118 @@ def test_the_example_plugin_appends_replays_and_renders(casualty: ModuleType) ->
                 occurred="2017-08-31", place="Humayma", killed=casualty.Count(2), sources=[ap]
             ),
             casualty.CasualtyReport(occurred="2017-08-31", place="=cmd()", sources=[ap]),
+            casualty.CasualtyReport(
+                occurred="2017-08-31",
+                place="<script>alert(1)</script> *bold*",
+                killed=casualty.Count(1),
+                sources=[ap],
+            ),
         ]
     )
     # a line written by version 1 of the type, lifted by the plugin's upcaster
     line = b'{"type":"casualty-report","v":1,"id":"old","occurred":"2017-08-29","location":"Qara"}'
     log.append([plugins.codec.decode(line)])
+    return plugins, log
+
+
+def test_the_example_plugin_appends_replays_and_renders(casualty: ModuleType) -> None:
+    plugins, log = _casualty_log(casualty)
     report = plugins.report(log)
+    # one row per report: two reports of the dead at Humayma are never added up
     assert plugins.render(report, "casualty-csv") == (
-        "place,killed,wounded,reports,sources\n"
-        "'=cmd(),0,0,1,AP\n"
-        "Humayma,5,5,2,AP; SOHR\n"
-        "Qara,0,0,1,\n"
+        "place,occurred,killed,wounded,sources\n"
+        "<script>alert(1)</script> *bold*,2017-08-31,1,,AP\n"
+        "'=cmd(),2017-08-31,,,AP\n"
+        "Humayma,2017-08-30,at least 3,5-9,SOHR\n"
+        "Humayma,2017-08-31,2,,AP\n"
+        "Qara,2017-08-29,,,\n"
     )
-    assert "## Casualties" in plugins.render(report, "markdown")
-    assert '"casualties": [' in plugins.render(report, "json")
+    assert [p.place for p in report.extra["casualties"]] == [
+        "<script>alert(1)</script> *bold*",
+        "=cmd()",
+        "Humayma",
+        "Qara",
+    ]
+
+
+def test_the_example_plugins_section_is_in_the_markdown_and_html_reports(
+    casualty: ModuleType,
+) -> None:
+    plugins, log = _casualty_log(casualty)
+    assert set(plugins.sections()) == {"casualties"}
+    report = plugins.report(log)
+    (section,) = report.sections
+    assert (section.name, section.title) == ("casualties", "Casualties")
+    assert section.markdown is not None and section.html is not None
+
+    markdown = plugins.render(report, "markdown")
+    assert "## Casualties\n" in markdown
+    assert "- **Humayma**" in markdown
+    assert "at least 3 killed, 5\u20139 wounded (30 Aug 2017, SOHR)" in markdown
+    assert "2 killed (31 Aug 2017, AP)" in markdown
+    assert "\\<script>alert(1)\\</script> \\*bold\\*" in markdown  # escaped, inert
+    assert "<script>" not in markdown.replace("\\<script>", "")
+
+    html = plugins.render(report, "html")
+    assert ">Casualties</h2>" in html
+    assert '<ul class="casualties">' in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+    assert "<strong>Humayma</strong>" in html
+
+
+def test_a_section_hook_is_called_through_pluggys_hook_caller(casualty: ModuleType) -> None:
+    plugins = no_autoload(extra=[casualty])
+    calls: list[str] = []
+    undo = plugins.manager.add_hookcall_monitoring(
+        lambda name, impls, kwargs: calls.append(name), lambda *args: None
+    )
+    try:
+        plugins.sections()
+    finally:
+        undo()
+    assert calls == ["sitrep_sections"]
+
+
+def test_two_plugins_laying_out_one_section_are_both_named(casualty: ModuleType) -> None:
+    rival = plugin("rival", sitrep_sections=[sitrep_core.SectionRenderer("casualties", "X")])
+    with pytest.raises(PluginError, match=r"laid out by both sitrep_casualty and rival"):
+        no_autoload(extra=[casualty, rival]).sections()
+
+
+# -- importers ---------------------------------------------------------------------------
+
+
+def _read_nothing(data: bytes, source: str) -> list[Event]:
+    return []
+
+
+def test_an_importer_answers_the_importers_hook() -> None:
+    importer = Importer("sightings-csv", _read_nothing, "Sightings, one a row")
+    plugins = no_autoload(extra=[plugin("reader", sitrep_importers=[importer])])
+    assert plugins.importers() == {"sightings-csv": importer}
+    assert plugins.importer("sightings-csv") is importer
+    assert "sitrep_importers" in plugins.listing()[-1].hooks
+
+
+def test_an_unknown_import_format_lists_the_known_ones() -> None:
+    importer = Importer("sightings-csv", _read_nothing)
+    plugins = no_autoload(extra=[plugin("reader", sitrep_importers=[importer])])
+    with pytest.raises(PluginError, match=r"no importer reads format 'ucdp'.*sightings-csv"):
+        plugins.importer("ucdp")
+
+
+def test_two_plugins_reading_one_format_are_both_named() -> None:
+    first = plugin("one", sitrep_importers=[Importer("x", _read_nothing)])
+    second = plugin("two", sitrep_importers=[Importer("x", _read_nothing)])
+    with pytest.raises(PluginError, match=r"'x' is read by both one and two"):
+        no_autoload(extra=[first, second]).importers()
+
+
+def test_an_importer_hook_must_return_importers() -> None:
+    plugins = no_autoload(extra=[plugin("careless", sitrep_importers=[_read_nothing])])
+    with pytest.raises(PluginError, match=r"item 0 is function .*not Importer objects"):
+        plugins.importers()
 
 
 def test_the_example_plugin_declares_its_entry_point() -> None:
@@ -552,7 +658,8 @@ def test_the_example_plugin_installs_and_is_found_by_its_entry_point(tmp_path: P
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
     assert (
-        "casualty 0.1.0 sitrep-casualty "
-        "sitrep_event_types,sitrep_projections,sitrep_renderers,sitrep_upcasters False"
+        "casualty 0.2.0 sitrep-casualty "
+        "sitrep_event_types,sitrep_projections,sitrep_renderers,sitrep_sections,"
+        "sitrep_upcasters False"
     ) in lines
     assert "casualty-csv" in lines[-1]
