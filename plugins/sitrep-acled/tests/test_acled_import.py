@@ -303,3 +303,49 @@ def test_an_agreement_imports_as_an_agreement() -> None:
 def test_the_columns_written_are_the_columns_read() -> None:
     header = csv_of(places()).splitlines()[0]
     assert header.split(",") == list(COLUMNS)
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def _sitrep(*args: str, stdin: bytes | None = None) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from sitrep_core.cli._main import cli
+
+    runner = CliRunner()
+    result = runner.invoke(cli, ["-p", "sitrep_acled", *args], input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_sitrep_import_appends_an_acled_file_and_renders_it_back(tmp_path: Path) -> None:
+    source = tmp_path / "acled.csv"
+    source.write_bytes(ACLED_FILE.encode("utf-8"))
+    log = tmp_path / "desk.jsonl"
+    assert _sitrep("init", str(log))[0] == 0
+    code, out, err = _sitrep("import", str(log), str(source), "--format", "acled")
+    assert code == 0, err
+    assert out.startswith("imported ") and "0 already in the log" in out
+    code, out, _ = _sitrep("import", str(log), str(source), "--format", "acled", "--json")
+    assert code == 0 and '"imported": 0' in out  # the same file again: nothing new
+    code, out, err = _sitrep("render", str(log), "--format", "acled")
+    assert code == 0, err
+    assert [r["event_id_cnty"] for r in rows_of(out)] == ["SYR100", "SYR101"]
+    assert str(tmp_path) not in out  # no output names the log by its path
+
+
+def test_sitrep_import_names_each_bad_row_and_appends_nothing(tmp_path: Path) -> None:
+    bad = ACLED_FILE.replace("2017-08-30,2017", "someday,2017").replace("Mob violence", "Brawl")
+    log = tmp_path / "desk.jsonl"
+    code, _, err = _sitrep("import", str(log), "-", "--format", "acled", stdin=bad.encode())
+    assert code == 2
+    assert "<stdin>, line 2, field event_date" in err
+    assert "<stdin>, line 3, field sub_event_type" in err
+    assert not log.exists() or log.read_bytes() == b""
+
+
+def test_sitrep_import_lists_the_formats_it_reads() -> None:
+    code, out, _ = _sitrep("import", "--help")
+    assert code == 0 and "acled" in out
+    code, _, err = _sitrep("import", "x.jsonl", "x.csv", "--format", "ucdp")
+    assert code == 2 and "known formats: acled" in err

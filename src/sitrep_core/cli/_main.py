@@ -22,6 +22,7 @@ import click
 from ..errors import TornTailWarning
 from ._catalog import copy, plugins_, schema
 from ._failures import DEBUG_ENV, failure_for, show_warning, usage_failure
+from ._import import import_
 from ._read import changes_, follow, log_, replay_, verify
 from ._render import render
 from ._write import add, append, init
@@ -106,6 +107,7 @@ for _command in (
     schema,
     copy,
     follow,
+    import_,
 ):
     cli.add_command(_command)
 
