@@ -24,6 +24,7 @@ import orjson
 from ..codec._codec import Codec, unstructure_datetime
 from ..errors import CorruptLogError, SitrepError
 from ._log import GENESIS, Clock, EventLog, Record, StoredRow
+from ._sqlite_views import READABLE_VIEWS
 
 SCHEMA_VERSION = 1
 """The newest schema this library writes; older files are migrated on open."""
@@ -47,6 +48,7 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
                 event TEXT NOT NULL
             )""",
             "CREATE INDEX sitrep_events_type ON sitrep_events (type, position)",
+            *READABLE_VIEWS,
         ),
     ),
 )
