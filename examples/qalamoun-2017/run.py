@@ -53,8 +53,13 @@ def main(argv: list[str]) -> int:
         written = []
         for label, moment in UPDATES.items():
             report = plugins.report(log, title=TITLE, as_of=moment, known_at=moment)
+            taken: set[str] = set()
             for name, renderer in sorted(plugins.renderers().items()):
-                path = target.parent / f"report-{label}{renderer.extension}"
+                # formats sharing an extension (CSVs, JSONs) each get a file of their own
+                suffix = renderer.extension
+                suffix = f".{name}{suffix}" if suffix in taken else suffix
+                taken.add(renderer.extension)
+                path = target.parent / f"report-{label}{suffix}"
                 path.write_text(renderer.render(report), encoding="utf-8")
                 written.append((label, name, path))
     print(f"log: {target}")

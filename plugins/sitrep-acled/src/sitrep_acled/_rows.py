@@ -530,8 +530,10 @@ def _convoy_point(convoy: str, fact: Fact, ctx: Context) -> Located | None:
         before = [
             p for f, p in reported if f.event.occurred.earliest <= fact.event.occurred.earliest
         ]
-        if before or reported:
-            return (before or reported)[-1]
+        if before:
+            return before[-1]
+        if reported:  # reported only later: the first report says best where it was
+            return reported[0][1]
         for name in ctx.origins.get(current, []):
             place = ctx.names.place(name)
             if place is not None and place.lat is not None and place.lon is not None:
