@@ -21,11 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from .errors import PluginError
 from .model import REFERENCE_TYPES, Event, FuzzyTime, Location
 from .model._time import MAX_TIME, MIN_TIME
 from .projections import Directory, Fact, Place, Projection, ViewContext
 from .renderers import event_phrase, plain
 from .replay import fold_log, moment, views_at
+from .report import Report
 from .stores import EventLog
 
 if TYPE_CHECKING:
@@ -40,6 +42,7 @@ __all__ = [
     "Where",
     "event_rows",
     "events_frame",
+    "export_view",
     "where",
 ]
 
@@ -329,6 +332,18 @@ def event_rows(
     views = views_at(state, moment(as_of), moment(known_at))
     rows: tuple[EventRow, ...] = views[_AllEvents.name]
     return rows
+
+
+def export_view(report: Report, projection: str, plugin: str) -> Any:
+    """The view an export plugin's projection made for ``report``; a report built
+    without the plugin loaded is a :class:`PluginError` saying how to build it."""
+    if projection not in report.extra:
+        raise PluginError(
+            f"the report has no {projection!r} view: build it with this plugin loaded, "
+            "e.g. sitrep_core.Plugins.load().report(log)",
+            plugin=plugin,
+        )
+    return report.extra[projection]
 
 
 def _cell(value: Any) -> Any:

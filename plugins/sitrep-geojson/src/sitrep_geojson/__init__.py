@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 import sitrep_core
-from sitrep_core import PluginError, Projection, Renderer, Report
-from sitrep_core.frames import EventRow, EventsProjection
+from sitrep_core import Projection, Renderer, Report
+from sitrep_core.frames import EventRow, EventsProjection, export_view
 from sitrep_core.views import ConvoyView, Place, Ref, RoutePoint
 
 __version__ = "0.2.0"
@@ -222,13 +222,7 @@ def _bbox(features: Sequence[dict[str, Any]]) -> list[float] | None:
 
 def event_rows_of(report: Report) -> tuple[EventRow, ...]:
     """The rows the ``geojson`` projection made for this report."""
-    found = report.extra.get(PROJECTION)
-    if not isinstance(found, tuple):
-        raise PluginError(
-            "the report has no events for the map: build it with this plugin loaded, "
-            "e.g. sitrep_core.Plugins.load().report(log)",
-            plugin="geojson",
-        )
+    found: tuple[EventRow, ...] = export_view(report, PROJECTION, "geojson")
     return found
 
 

@@ -21,8 +21,8 @@ from typing import Any
 import attrs
 
 import sitrep_core
-from sitrep_core import Count, FigureReported, PluginError, Projection, Renderer, Report
-from sitrep_core.frames import EventRow, EventsProjection
+from sitrep_core import Count, FigureReported, Projection, Renderer, Report
+from sitrep_core.frames import EventRow, EventsProjection, export_view
 from sitrep_core.views import Fact, ViewContext
 
 __version__ = "0.1.0"
@@ -155,13 +155,7 @@ def _cell(value: object) -> str:
 
 def rows_of(report: Report) -> tuple[HxlRow, ...]:
     """The rows the ``hxl`` projection made for this report."""
-    found = report.extra.get(PROJECTION)
-    if not isinstance(found, tuple):
-        raise PluginError(
-            "the report has no HXL rows: build it with this plugin loaded, "
-            "e.g. sitrep_core.Plugins.load().report(log)",
-            plugin="hxl",
-        )
+    found: tuple[HxlRow, ...] = export_view(report, PROJECTION, "hxl")
     return found
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import sitrep_core
-from sitrep_core import FuzzyTime, PluginError, Projection, Renderer, Report
-from sitrep_core.frames import EventRow, EventsProjection
+from sitrep_core import FuzzyTime, Projection, Renderer, Report
+from sitrep_core.frames import EventRow, EventsProjection, export_view
 from sitrep_core.views import Place
 
 __version__ = "0.1.0"
@@ -149,13 +149,7 @@ def place_placemark(place: Place) -> str | None:
 
 def rows_of(report: Report) -> tuple[EventRow, ...]:
     """The rows the ``kml`` projection made for this report."""
-    found = report.extra.get(PROJECTION)
-    if not isinstance(found, tuple):
-        raise PluginError(
-            "the report has no events for the map: build it with this plugin loaded, "
-            "e.g. sitrep_core.Plugins.load().report(log)",
-            plugin="kml",
-        )
+    found: tuple[EventRow, ...] = export_view(report, PROJECTION, "kml")
     return found
 
 

@@ -19,8 +19,8 @@ from typing import Any
 from markupsafe import escape
 
 import sitrep_core
-from sitrep_core import FuzzyTime, PluginError, Projection, Renderer, Report
-from sitrep_core.frames import EventRow, EventsProjection
+from sitrep_core import FuzzyTime, Projection, Renderer, Report
+from sitrep_core.frames import EventRow, EventsProjection, export_view
 from sitrep_core.renderers import human_date, plain
 
 __version__ = "0.1.0"
@@ -102,13 +102,7 @@ def event_slide(row: EventRow) -> dict[str, Any] | None:
 
 def rows_of(report: Report) -> tuple[EventRow, ...]:
     """The rows the ``timelinejs`` projection made for this report."""
-    found = report.extra.get(PROJECTION)
-    if not isinstance(found, tuple):
-        raise PluginError(
-            "the report has no timeline events: build it with this plugin loaded, "
-            "e.g. sitrep_core.Plugins.load().report(log)",
-            plugin="timelinejs",
-        )
+    found: tuple[EventRow, ...] = export_view(report, PROJECTION, "timelinejs")
     return found
 
 
