@@ -230,7 +230,7 @@ def event_strategy(ids: st.SearchStrategy[str] | None = None) -> st.SearchStrate
         occurred=_occurred,
         speaker=_names,
         subject=_names,
-        stance=st.sampled_from(("supports", "condemns", "denies")),
+        stances=st.sampled_from(("supports", "condemns", "denies")),
         quote=st.none() | st.text(max_size=40),
         sources=st.lists(_sources, max_size=2).map(tuple),
     )

@@ -51,7 +51,7 @@ STATEMENT: dict[str, Any] = {
     "occurred": "2017-08-29",
     "speaker": "Brett McGurk",
     "subject": "qalamoun-deal",
-    "stance": "condemns",
+    "stances": ["condemns"],
     "quote": "ISIS fighters should be killed on the battlefield",
     "sources": [{"name": "Brett McGurk", "reliability": "A", "credibility": 2}],
 }
@@ -61,7 +61,7 @@ EVACUATION: dict[str, Any] = {
     "occurred": "2017-08-28",
     "recorded": "2017-08-28T18:00:00Z",
     "group": "ISIS",
-    "origin": "Western Qalamoun",
+    "origins": ["Western Qalamoun"],
     "destination": "Abu Kamal",
     "fighters": {"value": 308, "qualifier": "approx"},
     "civilians": {"value": 331, "qualifier": "approx"},
@@ -76,7 +76,7 @@ HALT: dict[str, Any] = {
     "recorded": "2017-08-30T16:50:00Z",
     "convoy": "convoy",
     "status": "halted",
-    "position": "east of As Sukhnah",
+    "location": {"text": "east of As Sukhnah"},
     "sources": [{"name": "Associated Press", "reliability": "B", "credibility": 2}],
 }
 STRIKE: dict[str, Any] = {
