@@ -371,8 +371,9 @@ FIELDS: dict[type[Event], list[dict[str, st.SearchStrategy[Any]]]] = {
 }
 
 
-def _empty(value: Any) -> bool:
-    return value is None or value in ((), {})
+def _empty(value: Any, default: Any) -> bool:
+    """No value to credit: nothing given, or a flag left at False."""
+    return value is None or value in ((), {}) or (value is False and default is False)
 
 
 @st.composite
@@ -386,7 +387,7 @@ def with_attribution(draw: st.DrawFn, events: st.SearchStrategy[Event]) -> Event
     values: list[str] = []
     for field in attrs.fields(type(event)):
         value = getattr(event, field.name)
-        if field.name in ENVELOPE_FIELDS or _empty(value):
+        if field.name in ENVELOPE_FIELDS or _empty(value, field.default):
             continue
         values.append(field.name)
         if isinstance(value, dict):

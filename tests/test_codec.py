@@ -10,8 +10,8 @@ import attrs
 import pytest
 
 from sitrep_core import Codec, Count, Event, Source, Strike, Upcaster, ValidationError
-from sitrep_core.codec._codec import MAX_LINE_BYTES, InputErrors
-from sitrep_core.model._events import BUILTIN_EVENT_TYPES
+from sitrep_core.codec import MAX_LINE_BYTES, InputErrors
+from sitrep_core.model import BUILTIN_EVENT_TYPES
 
 CODEC = Codec()
 
@@ -42,7 +42,8 @@ MESSAGES = {
         line(type="airstrike"),
         "type",
         "unknown event type 'airstrike'; known types: actor, agreement, aid-delivery, "
-        "control, convoy-move, evacuation, operation, place, retraction, statement, strike",
+        "control, convoy-move, evacuation, figure, operation, place, retraction, statement, "
+        "strike, subject",
     ),
     "no type": (line(type=None), "type", "every line needs a type"),
     "credibility 7": (
@@ -66,7 +67,7 @@ MESSAGES = {
                 "type": "evacuation",
                 "occurred": "2017-08-28",
                 "group": "isis",
-                "origin": "qara",
+                "origins": ["qara"],
                 "vehicles": {"buses": 17, "ambulances": {"value": -1}},
             }
         ),
@@ -139,14 +140,52 @@ MESSAGES = {
                 "type": "evacuation",
                 "occurred": "2017",
                 "group": "g",
-                "origin": "o",
+                "origins": ["o"],
                 "vehicles": [17],
             }
         ),
         "vehicles",
         "expected an object, got an array",
     ),
-    "a required field missing": (line(actor=None), "actor", "required field is missing"),
+    "a required field missing": (
+        json.dumps({"type": "figure", "occurred": "2017", "subject": "x", "measure": "killed"}),
+        "count",
+        "required field is missing",
+    ),
+    "a source the event does not list": (
+        line(
+            killed=5,
+            sources=[{"name": "AP"}],
+            attribution={"killed": ["AP", "SANA"]},
+        ),
+        "attribution.killed[1]",
+        "'SANA' is not one of this event's sources (AP)",
+    ),
+    "attribution of a value the event does not have": (
+        line(sources=[{"name": "AP"}], attribution={"wounded": ["AP"]}),
+        "attribution.wounded",
+        "'wounded' is not a value of this event; it has: actor",
+    ),
+    "a location between one place": (
+        line(location={"relation": "between", "places": ["Humayma"]}),
+        "location.places",
+        "'between' names two places",
+    ),
+    "a part of a count that is no count": (
+        line(killed={"value": 52, "qualifier": "at-least", "including": {"children": "17"}}),
+        "killed.including.children",
+        "a count is a whole number or an object, got a string",
+    ),
+    "a figure of an unknown measure": (
+        json.dumps(
+            {"type": "figure", "occurred": "2017", "subject": "x", "measure": "dead", "count": 5}
+        ),
+        "measure",
+        "'dead' is not a known measure; use one of: "
+        "civilians, detained, displaced, evacuated, fighters, funding-received, "
+        "funding-requested, in-need, injured, killed, missing, people, reached, released, "
+        "returned, wounded",
+    ),
     "a bad date": (
         line(occurred="2017-02-30"),
         "occurred",
@@ -164,9 +203,9 @@ MESSAGES = {
         "'yesterday' is not an ISO 8601 date-time",
     ),
     "a version newer than known": (
-        line(v=3),
+        line(v=4),
         "v",
-        "version 3 of 'strike' is newer than this library knows (2)",
+        "version 4 of 'strike' is newer than this library knows (3)",
     ),
     "a version that is not a number": (
         line(v="2"),
@@ -236,14 +275,14 @@ STRIKE_V1 = (
 )
 
 
-def test_a_strike_v1_line_is_upcast_to_v2() -> None:
+def test_a_strike_v1_line_is_upcast_to_the_current_version() -> None:
     event = CODEC.decode(STRIKE_V1)
     assert isinstance(event, Strike)
     assert event.targets == ("bridge",)
     assert event.convoy_hit is False
     assert json.loads(CODEC.encode(event)) == {
         "type": "strike",
-        "v": 2,
+        "v": 3,
         "id": "qal-101",
         "occurred": "2017-08-30",
         "actor": "us-led-coalition",
@@ -267,7 +306,7 @@ def test_a_v1_line_with_a_v2_field_is_refused_at_its_v2_name() -> None:
 
 
 def test_a_line_without_v_is_at_the_current_version() -> None:
-    assert CODEC.decode(line(targets=["road"])) == CODEC.decode(line(v=2, targets=["road"]))
+    assert CODEC.decode(line(targets=["road"])) == CODEC.decode(line(v=3, targets=["road"]))
     assert refusal(line(target="road")).field == "target"
 
 
@@ -380,7 +419,7 @@ def test_decode_lines_stops_at_the_first_bad_line() -> None:
 def test_a_line_starts_with_type_and_v_and_leaves_out_defaults() -> None:
     event = Strike(id="s1", occurred="2017-08-30", actor="x", killed=Count(17))
     assert CODEC.encode(event) == (
-        b'{"type":"strike","v":2,"id":"s1","occurred":"2017-08-30","actor":"x",'
+        b'{"type":"strike","v":3,"id":"s1","occurred":"2017-08-30","actor":"x",'
         b'"killed":{"value":17}}'
     )
 
@@ -430,3 +469,69 @@ def test_a_type_tag_is_claimed_once() -> None:
         Codec([*BUILTIN_EVENT_TYPES, OtherStrike])
     with pytest.raises(ValueError, match="has no TYPE tag"):
         Codec([Event])
+
+
+# -- attribution ----------------------------------------------------------------------
+
+EVACUATION = {
+    "type": "evacuation",
+    "id": "evacuation",
+    "occurred": "2017-08-28",
+    "group": "isis",
+    "origins": ["western-qalamoun"],
+    "fighters": {"value": 308, "qualifier": "approx"},
+    "vehicles": {"buses": 17, "ambulances": 11},
+    "sources": [
+        {"name": "reports", "reliability": "F", "credibility": 3},
+        {"name": "Hezbollah officials", "reliability": "D", "credibility": 3},
+    ],
+}
+
+
+def test_attribution_naming_an_unlisted_source_is_located_in_file_line_and_field() -> None:
+    bad = {**EVACUATION, "id": "bad", "attribution": {"fighters": ["Reuters"]}}
+    text = "\n".join(json.dumps(e) for e in (EVACUATION, bad)) + "\n"
+    with pytest.raises(ValidationError) as caught:
+        CODEC.read_input(text, source="events.jsonl")
+    error = caught.value
+    assert (error.source, error.line, error.field) == (
+        "events.jsonl",
+        2,
+        "attribution.fighters[0]",
+    )
+    assert str(error) == (
+        "events.jsonl, line 2, field attribution.fighters[0]: 'Reuters' is not one of "
+        "this event's sources (Hezbollah officials, reports)"
+    )
+
+
+def test_attribution_credits_a_value_or_a_part_of_one_to_its_sources() -> None:
+    event = CODEC.from_dict(
+        {
+            **EVACUATION,
+            "attribution": {"fighters": ["reports"], "vehicles.buses": ["Hezbollah officials"]},
+        }
+    )
+    reports, officials = event.sources
+    assert event.sources_of("fighters") == (reports,)
+    assert event.sources_of("vehicles.buses") == (officials,)
+    # what attribution does not name is credited to every source of the event
+    assert event.sources_of("vehicles.ambulances") == (reports, officials)
+    assert event.sources_of("group") == (reports, officials)
+
+
+@pytest.mark.parametrize(
+    ("attribution", "field"),
+    [
+        ({"vehicles.trucks": ["reports"]}, "attribution.vehicles.trucks"),
+        ({"fighters": []}, "attribution.fighters"),
+        ({"civilians": ["reports"]}, "attribution.civilians"),
+        ({"notes": ["reports"]}, "attribution.notes"),
+    ],
+)
+def test_attribution_of_what_the_event_does_not_say_is_refused(
+    attribution: dict[str, list[str]], field: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        CODEC.from_dict({**EVACUATION, "attribution": attribution})
+    assert caught.value.field == field

@@ -14,7 +14,7 @@ import pytest
 
 from sitrep_core import Codec, Count, Event, ValidationError
 from sitrep_core.codec._schema import DRAFT, dumps, line_schema
-from sitrep_core.model._events import BUILTIN_EVENT_TYPES, CONVOY_STATUSES, STANCES
+from sitrep_core.model import BUILTIN_EVENT_TYPES, CONVOY_STATUSES, MEASURES, RELATIONS, STANCES
 from sitrep_core.model._values import non_empty, one_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +77,9 @@ def test_one_branch_per_type_with_every_field(cls: type[Event]) -> None:
 def test_choices_come_from_the_validators() -> None:
     defs = SCHEMA["$defs"]
     assert defs["convoy-move"]["properties"]["status"]["enum"] == [*CONVOY_STATUSES, None]
-    assert defs["statement"]["properties"]["stance"]["enum"] == list(STANCES)
+    assert defs["statement"]["properties"]["stances"]["items"]["enum"] == list(STANCES)
+    assert defs["figure"]["properties"]["measure"]["enum"] == list(MEASURES)
+    assert defs["Location"]["properties"]["relation"]["enum"] == [*RELATIONS, None]
     assert defs["Source"]["properties"]["reliability"]["enum"] == list("ABCDEF")
     assert defs["Source"]["properties"]["credibility"]["enum"] == [1, 2, 3, 4, 5, 6]
     assert defs["Count"]["anyOf"][1]["properties"]["qualifier"]["enum"] == [
@@ -161,9 +163,47 @@ REFUSED: dict[str, dict[str, Any]] = {
     "no type": {k: v for k, v in GOOD.items() if k != "type"},
     "unknown type": {**GOOD, "type": "airstrike"},
     "unknown field": {**GOOD, "target": "road"},
-    "required field missing": {k: v for k, v in GOOD.items() if k != "actor"},
-    "empty required string": {**GOOD, "actor": " "},
-    "version newer than known": {**GOOD, "v": 3},
+    "required field missing": {
+        "type": "figure",
+        "occurred": "2017",
+        "subject": "x",
+        "measure": "killed",
+    },
+    "empty required string": {
+        "type": "control",
+        "occurred": "2017",
+        "actor": " ",
+        "area": "Humayma",
+    },
+    "version newer than known": {**GOOD, "v": 4},
+    "unknown relation": {**GOOD, "location": {"relation": "beside", "places": ["Humayma"]}},
+    "location with an unknown field": {**GOOD, "location": {"text": "x", "lat": 1}},
+    "unknown measure": {
+        "type": "figure",
+        "occurred": "2017",
+        "subject": "x",
+        "measure": "dead",
+        "count": 5,
+    },
+    "a part of a count that is no count": {
+        **GOOD,
+        "killed": {"value": 52, "including": {"children": "17"}},
+    },
+    "attribution as a string": {**GOOD, "attribution": {"killed": 5}},
+    "a statement of no stance": {
+        "type": "statement",
+        "occurred": "2017-08-30",
+        "speaker": "x",
+        "subject": "y",
+        "stances": [],
+    },
+    "stances as a number": {
+        "type": "statement",
+        "occurred": "2017-08-30",
+        "speaker": "x",
+        "subject": "y",
+        "stances": 3,
+    },
     "version not a number": {**GOOD, "v": "2"},
     "date without a day's two digits": {**GOOD, "occurred": "2017-08-3"},
     "date as a number": {**GOOD, "occurred": 2017},
@@ -192,7 +232,7 @@ REFUSED: dict[str, dict[str, Any]] = {
         "occurred": "2017-08-30",
         "speaker": "x",
         "subject": "y",
-        "stance": "likes",
+        "stances": ["likes"],
     },
     "latitude out of range": {
         "type": "place",
@@ -206,7 +246,7 @@ REFUSED: dict[str, dict[str, Any]] = {
         "type": "evacuation",
         "occurred": "2017",
         "group": "g",
-        "origin": "o",
+        "origins": ["o"],
         "vehicles": [17],
     },
 }
@@ -239,6 +279,28 @@ ONLY_THE_CODEC: dict[str, dict[str, Any]] = {
         "new_convoy": "d",
     },
     "lat without lon": {"type": "place", "occurred": "2017", "key": "k", "name": "n", "lat": 1.0},
+    "a blank actor of a strike": {**GOOD, "actor": " "},
+    "a location between one place": {
+        **GOOD,
+        "location": {"relation": "between", "places": ["Humayma"]},
+    },
+    "a location with neither words nor places": {**GOOD, "location": {"precision_km": 5.0}},
+    "attribution naming an unlisted source": {
+        **GOOD,
+        "killed": 5,
+        "sources": [{"name": "AP"}],
+        "attribution": {"killed": ["SANA"]},
+    },
+    "attribution of a value the event does not have": {
+        **GOOD,
+        "sources": [{"name": "AP"}],
+        "attribution": {"wounded": ["AP"]},
+    },
+    "a claimed strike said to be unclaimed": {
+        **GOOD,
+        "claimed_by": ["isis"],
+        "unclaimed": True,
+    },
 }
 
 

@@ -24,7 +24,7 @@ import attrs
 from ..model._envelope import MAX_ID_LENGTH, _check_id
 from ..model._reference import _latitude, _longitude
 from ..model._time import _POINT, FuzzyTime
-from ..model._values import MAX_COUNT, Count, OneOf, non_empty
+from ..model._values import MAX_COUNT, Count, EachOneOf, OneOf, non_empty
 
 if TYPE_CHECKING:
     from ._codec import Codec
@@ -285,6 +285,9 @@ def _field_keywords(field: attrs.Attribute[Any]) -> dict[str, Any]:
     for validator in _validators(field):
         if isinstance(validator, OneOf):
             keywords["enum"] = list(validator.choices)
+        elif isinstance(validator, EachOneOf):
+            keywords["minItems"] = 1
+            keywords["items"] = {"type": "string", "enum": list(validator.choices)}
         else:
             keywords.update(_VALIDATOR_KEYWORDS.get(validator, {}))
     choices = field.metadata.get("choices")

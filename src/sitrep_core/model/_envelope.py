@@ -147,11 +147,19 @@ class Event:
     def _check_attribution(self) -> None:
         own = {f.name: f for f in attrs.fields(type(self)) if f.name not in ENVELOPE_FIELDS}
         cited = {source.name for source in self.sources}
+
+        def given(name: str) -> bool:
+            # a flag left at False (a strike not said to be unclaimed) is no value
+            value = getattr(self, name)
+            return value not in (None, (), {}) and not (
+                value is False and own[name].default is False
+            )
+
         for key, given_by in self.attribution.items():
             where = f"attribution.{key}"
             field, _, part = key.partition(".")
-            if field not in own or getattr(self, field) in (None, (), {}):
-                known = ", ".join(n for n in own if getattr(self, n) not in (None, (), {}))
+            if field not in own or not given(field):
+                known = ", ".join(n for n in own if given(n))
                 raise ValidationError(
                     f"{key!r} is not a value of this event; it has: {known or 'none'}",
                     field=where,

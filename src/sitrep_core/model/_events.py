@@ -14,7 +14,7 @@ import attrs
 from ..errors import ValidationError
 from ._envelope import Event, counts, names
 from ._time import FuzzyTime
-from ._values import Count, Location, non_empty, one_of
+from ._values import Count, EachOneOf, Location, non_empty, one_of
 
 CONVOY_STATUSES = ("forming", "moving", "halted", "stalled", "turned-back", "arrived", "dispersed")
 STOPPED_STATUSES = frozenset({"halted", "stalled"})
@@ -63,18 +63,6 @@ MEASURES = (
 
 def _stances(value: Any) -> tuple[str, ...]:
     return names(value)
-
-
-def _one_of_each(choices: tuple[str, ...], what: str) -> Any:
-    check = one_of(choices, what)
-
-    def validate(instance: Any, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
-        if not value:
-            raise ValidationError(f"give at least one {what}", field=attribute.name)
-        for item in value:
-            check(instance, attribute, item)
-
-    return validate
 
 
 def _optional_fuzzy(value: FuzzyTime | str | None) -> FuzzyTime | None:
@@ -200,7 +188,7 @@ class Statement(Event):
     actors: tuple[str, ...] = attrs.field(default=(), converter=names)
     subject: str = attrs.field(validator=non_empty)
     stances: tuple[str, ...] = attrs.field(
-        converter=_stances, validator=_one_of_each(STANCES, "stance")
+        converter=_stances, validator=EachOneOf(STANCES, "stance")
     )
     quote: str | None = None
     target: tuple[str, ...] = attrs.field(default=(), converter=names)

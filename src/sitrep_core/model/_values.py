@@ -54,6 +54,24 @@ class OneOf:
             )
 
 
+@attrs.frozen
+class EachOneOf:
+    """An attrs validator of a list: at least one item, each one of ``choices``.
+
+    Like :class:`OneOf`, the choices stay readable for the line format's schema.
+    """
+
+    choices: tuple[str, ...]
+    what: str
+
+    def __call__(self, instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if not value:
+            raise ValidationError(f"give at least one {self.what}", field=attribute.name)
+        check = OneOf(self.choices, self.what)
+        for item in value:
+            check(instance, attribute, item)
+
+
 def one_of(choices: Collection[str], what: str) -> OneOf:
     """An attrs validator whose error lists the accepted values."""
     return OneOf(tuple(choices), what)
