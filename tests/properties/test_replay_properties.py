@@ -40,7 +40,7 @@ INCIDENTS = ("crater", "vehicles")
 
 steady = settings(
     deadline=None,
-    max_examples=150,
+    max_examples=60,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
@@ -166,7 +166,7 @@ def logs(draw: st.DrawFn, in_recorded_order: bool = True) -> list[sr.Event]:
     ``in_recorded_order``: each event recorded no earlier than the one before it (as
     the store records them); otherwise writers gave recorded times in any order.
     """
-    size = draw(st.integers(1, 14))
+    size = draw(st.integers(1, 12))
     events: list[sr.Event] = []
     clock = 0
     for index in range(size):

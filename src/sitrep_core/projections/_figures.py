@@ -211,7 +211,8 @@ class FiguresProjection(KeyedProjection[State, Figure]):
             if not seen:
                 continue
             first = seen[0][1]
-            about = None if first.kind in ("convoy", "subject") else _root(seen[0][0]).event
+            # the version that stands describes the attack, not the one it corrected
+            about = None if first.kind in ("convoy", "subject") else seen[0][0].event
             figures.append(make_figure(subject_ref(context.names, first), measure, seen, about))
         figures.sort(key=figure_order)
         return tuple(figures)

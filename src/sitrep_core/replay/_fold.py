@@ -1,8 +1,9 @@
 """The fold: the log's records, in log order, into every projection's state.
 
 It is the one place where events become facts and where corrections and
-retractions take effect: a revision hides the version of the fact that stood when
-it was recorded, from that recorded moment on. Replays, changes between moments
+retractions take effect: a revision hides the versions of the fact before it, from
+the moment it was recorded on (the earliest such moment, when recorded times are
+not in log order). Replays, changes between moments
 and a report's dated updates all read views of the state this fold leaves.
 """
 
@@ -24,7 +25,7 @@ class FoldState:
 
     ``facts`` finds a fact by its event id (a revision names the event it revises);
     ``standing`` maps the first version of a revised fact to the version that stands
-    now (None once retracted). ``recorded`` lists the recorded minutes seen, in order.
+    now (None once retracted), ``versions`` to all its versions. ``recorded`` lists the recorded minutes seen, in order.
     """
 
     def __init__(self, projections: Sequence[Projection[Any, Any]]) -> None:
@@ -39,6 +40,8 @@ class FoldState:
         self.facts: dict[str, Fact] = {}
         self.roots: dict[str, str] = {}
         self.standing: dict[str, Fact | None] = {}
+        self.versions: dict[str, list[Fact]] = {}
+        """Every version of a revised fact, by its first version's id, in log order."""
         self.latest_recorded: datetime | None = None
         self.in_recorded_order = True
         """False once a record was recorded before one that came earlier in the log."""
@@ -64,13 +67,23 @@ class FoldState:
         assert target is not None
         root = self.roots.get(target, target)
         standing = self.standing.get(root, self.facts.get(root))
-        if standing is not None and standing.hidden_from is None:
-            standing.hidden_from = event.recorded or MIN_TIME
-            standing.hidden_by = fact
+        versions = self.versions.get(root)
+        if versions is None:
+            first = self.facts.get(root)
+            versions = self.versions[root] = [first] if first is not None else []
+        # Every earlier version is hidden from the earliest moment a revision after it
+        # was recorded: with recorded times in log order that is the next revision;
+        # when writers gave them out of order, a later line may have been known first.
+        hidden_from = event.recorded or MIN_TIME
+        for version in versions:
+            if version.hidden_from is None or hidden_from < version.hidden_from:
+                version.hidden_from = hidden_from
+                version.hidden_by = fact
         if event.corrects is not None:
             fact.replaced = standing
             self.roots[event.id] = root
             self.standing[root] = fact
+            versions.append(fact)
         else:
             self.standing[root] = None
 
