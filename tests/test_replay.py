@@ -1,319 +1,301 @@
-"""Replay: the two clocks, reduced precision, revisions and checkpoints, by example."""
+"""Replay on two clocks, and checkpoints that are data, never trusted.
+
+A checkpoint that is edited, truncated, of another log, of a log rewritten since,
+or of other projections costs a full replay and a :class:`CheckpointWarning`, and
+the replay is the same as one without any checkpoint.
+"""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
-import attrs
 import pytest
 
 import sitrep_core as sr
 from sitrep_core import Count, Source
+from sitrep_core.projections import builtin_projections
 
-R1 = datetime(2017, 8, 30, 16, 50, tzinfo=UTC)
-R2 = datetime(2017, 9, 5, 12, 0, tzinfo=UTC)
-
-
-def statement(
-    id: str, occurred: str, stance: str, recorded: datetime = R1, **kw: object
-) -> sr.Statement:
-    return sr.Statement(
-        id=id,
-        occurred=occurred,
-        speaker="coalition",
-        subject="convoy",
-        stance=stance,
-        recorded=recorded,
-        **kw,
-    )
+AP = Source("AP", "B", 2)
 
 
-def stance(snapshot: sr.Snapshot) -> str | None:
-    views = snapshot["stances"]
-    return views[0].stance if views else None
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+STORY: list[sr.Event] = [
+    sr.Evacuation(
+        id="evacuation",
+        occurred="2017-08-28",
+        recorded=at("2017-08-28T18:00"),
+        group="isis",
+        origins=["western-qalamoun"],
+        fighters=Count.approx(308),
+        vehicles={"bus": Count(17)},
+        convoy="convoy",
+        sources=[AP],
+    ),
+    sr.ConvoyMove(
+        id="halt",
+        occurred="2017-08-30T16:50",
+        recorded=at("2017-08-30T17:00"),
+        convoy="convoy",
+        status="halted",
+        location=sr.Location(text="east of As Sukhnah", relation="east-of", places=["sukhnah"]),
+        sources=[AP],
+    ),
+    sr.Strike(
+        id="crater",
+        occurred="2017-08-30",
+        recorded=at("2017-08-30T18:00"),
+        actor="coalition",
+        targets=["road"],
+        incident="crater",
+        killed=Count(4),
+        convoy="convoy",
+    ),
+]
+CORRECTION = sr.Strike(
+    id="crater-corrected",
+    occurred="2017-08-30",
+    recorded=at("2017-08-31T09:00"),
+    actor="coalition",
+    targets=["road", "bridge"],
+    incident="crater",
+    killed=Count(6),
+    convoy="convoy",
+    corrects="crater",
+)
 
 
 @pytest.fixture
-def log() -> sr.EventLog:
-    return sr.open_log("memory:")
+def log() -> Iterator[sr.EventLog]:
+    with sr.open_log("memory:") as opened:
+        opened.append(STORY)
+        yield opened
 
 
-def test_as_of_keeps_only_what_had_certainly_happened(log: sr.EventLog) -> None:
-    log.append([statement("month", "2017-08", "threatens", recorded=R2)])
-    # an event of "2017-08" is not before 2017-08-15: it may have happened later that month
-    assert stance(sr.replay(log, as_of="2017-08-15")) is None
-    assert stance(sr.replay(log, as_of="2017-08-31")) == "threatens"  # the end of that day
-    assert stance(sr.replay(log, as_of="2017-09-01T00:00Z")) == "threatens"
+def timeline_ids(snapshot: sr.Snapshot) -> list[str]:
+    return [entry.event_id for entry in snapshot["timeline"]]
+
+
+# -- two clocks -----------------------------------------------------------------------
+
+
+def test_as_of_keeps_what_had_certainly_happened(log: sr.EventLog) -> None:
+    assert timeline_ids(sr.replay(log, as_of="2017-08-29")) == ["evacuation"]
+    # 16:50 on the 30th is over by 17:00; the whole day of the strike is not
+    assert timeline_ids(sr.replay(log, as_of="2017-08-30T17:00")) == ["evacuation", "halt"]
 
 
 def test_what_was_recorded_had_happened_by_then(log: sr.EventLog) -> None:
-    # reported at 16:50 on a day-precision date: it had happened by 16:50
-    log.append([statement("day", "2017-08-30", "threatens", recorded=R1)])
-    assert stance(sr.replay(log, as_of="2017-08-30T16:50")) == "threatens"
-    assert stance(sr.replay(log, as_of="2017-08-30T16:40")) is None
+    # the strike's day is not over at 18:30, but it was reported at 18:00
+    assert "crater" in timeline_ids(sr.replay(log, as_of=at("2017-08-30T18:30")))
 
 
-def test_known_at_reproduces_what_could_be_written_then(log: sr.EventLog) -> None:
-    log.append([statement("old", "2017-08-29", "threatens", recorded=R1)])
-    # learnt on 5 September about 29 August: as_of sees it, known_at before 5 September does not
-    log.append([statement("late", "2017-08-29T18:00", "denies", recorded=R2)])
-    assert stance(sr.replay(log, as_of="2017-08-31")) == "denies"
-    assert stance(sr.replay(log, known_at="2017-08-31")) == "threatens"
-    assert stance(sr.replay(log, as_of="2017-08-31", known_at="2017-08-31")) == "threatens"
+def test_known_at_shows_only_what_had_been_recorded(log: sr.EventLog) -> None:
+    assert timeline_ids(sr.replay(log, known_at="2017-08-29")) == ["evacuation"]
+    convoy = sr.replay(log, known_at=at("2017-08-30T17:30"))["convoys"][0]
+    assert convoy.status.status == "halted"
+    assert convoy.strikes == ()
 
 
-def test_a_correction_replaces_and_known_at_before_it_shows_the_original(log: sr.EventLog) -> None:
-    original = statement("s1", "2017-08-30", "threatens")
-    log.append([original])
-    log.append([attrs.evolve(original, id="s1-fix", corrects="s1", stance="warns", recorded=R2)])
-    assert stance(sr.replay(log)) == "warns"
-    assert [e.event_id for e in sr.replay(log)["stances"][0].history] == ["s1-fix"]
-    assert stance(sr.replay(log, known_at="2017-09-01")) == "threatens"
+def test_a_correction_counts_from_when_it_was_recorded(log: sr.EventLog) -> None:
+    log.append([CORRECTION])
+    before = sr.replay(log, known_at="2017-08-30")
+    after = sr.replay(log)
+    assert [e.event.targets for e in before["timeline"] if e.event.TYPE == "strike"] == [("road",)]
+    (entry,) = [e for e in after["timeline"] if e.event.TYPE == "strike"]
+    assert entry.event.targets == ("road", "bridge")
+    assert entry.replaces is not None and entry.replaces.id == "crater"
+    # seen from before it, the original is marked as revised later
+    (earlier,) = [e for e in before["timeline"] if e.event.TYPE == "strike"]
+    assert earlier.later_revised
 
 
-def test_retracting_the_original_of_a_corrected_fact_withdraws_the_correction(
+def test_retracting_the_original_of_a_corrected_event_withdraws_the_correction(
     log: sr.EventLog,
 ) -> None:
-    original = statement("s1", "2017-08-30", "threatens")
-    log.append([original])
-    log.append([attrs.evolve(original, id="s1-fix", corrects="s1", stance="warns", recorded=R2)])
-    log.append([sr.Retraction(id="r", occurred="2017-09-06", retracts="s1", recorded=R2)])
-    assert sr.replay(log)["stances"] == ()
-    assert [e.event_id for e in sr.replay(log)["timeline"]] == []
-
-
-def test_checkpoint_carries_revision_links_across(log: sr.EventLog) -> None:
-    original = statement("s1", "2017-08-30", "threatens")
-    log.append([original])
-    log.append([attrs.evolve(original, id="s1-fix", corrects="s1", stance="warns", recorded=R2)])
-    store = sr.MemoryCheckpoints()
-    assert stance(sr.replay(log, checkpoints=store, checkpoint_every=1)) == "warns"
-    log.append([sr.Retraction(id="r", occurred="2017-09-06", retracts="s1", recorded=R2)])
-    assert sr.replay(log, checkpoints=store, checkpoint_every=1)["stances"] == ()
-
-
-class CountingLog(sr.EventLog):
-    """Wraps a log and counts the records replay reads."""
-
-    def __init__(self, inner: sr.EventLog) -> None:
-        super().__init__(inner.codec)
-        self.inner = inner
-        self.read_count = 0
-
-    def read(self, from_position: int = 1, *, types: object = None):  # type: ignore[no-untyped-def, override]
-        for record in self.inner.read(from_position):
-            self.read_count += 1
-            yield record
-
-    @property
-    def head(self) -> int:
-        return self.inner.head
-
-    def _locked(self):  # type: ignore[no-untyped-def]
-        return self.inner._locked()
-
-    def _tip(self):  # type: ignore[no-untyped-def]
-        return self.inner._tip()
-
-    def _lookup(self, event_id):  # type: ignore[no-untyped-def]
-        return self.inner._lookup(event_id)
-
-    def _write(self, rows):  # type: ignore[no-untyped-def]
-        return self.inner._write(rows)
-
-    def _rows(self):  # type: ignore[no-untyped-def]
-        return self.inner._rows()
-
-
-def test_replay_after_one_new_event_reads_only_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    log = CountingLog(sr.open_log("memory:"))
-    log.append(statement(f"s{i}", f"2017-08-{i % 28 + 1:02d}", "threatens") for i in range(500))
-    store = sr.FileCheckpoints(tmp_path / "checkpoints")
-    sr.replay(log, checkpoints=store, checkpoint_every=1)
-    log.append([statement("new", "2017-08-30", "denies", recorded=R2)])
-    log.read_count = 0
-    resumed = sr.replay(log, checkpoints=store, checkpoint_every=1)
-    assert log.read_count == 2  # the checkpoint's own record (to check its hash) and the new one
-    assert resumed.views == sr.replay(log).views
-
-
-def test_a_checkpoint_of_another_version_or_log_is_ignored(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    log = sr.open_log("memory:")
-    log.append([statement("s1", "2017-08-30", "threatens")])
-    store = sr.MemoryCheckpoints()
-    sr.replay(log, checkpoints=store, checkpoint_every=1)
-    stale = store.load("stances")
-    assert stale is not None
-    store.save(attrs.evolve(stale, version=stale.version + 1, state=[]))
-    assert stance(sr.replay(log, checkpoints=store)) == "threatens"
-    other = sr.open_log("memory:")
-    other.append([statement("s2", "2017-08-30", "denies")])
-    assert stance(sr.replay(other, checkpoints=store)) == "denies"
-
-
-def test_changes_between_two_moments_are_typed(log: sr.EventLog) -> None:
+    log.append([CORRECTION])
     log.append(
-        [
-            sr.Evacuation(
-                id="ev",
-                occurred="2017-08-28",
-                group="ISIS",
-                origin="Qara",
-                destination="Abu Kamal",
-                convoy="c",
-                fighters=Count.approx(308, "around 308"),
-                vehicles={"bus": Count.exact(17)},
-                sources=[Source("reports", "C", 3)],
-                recorded=R1,
-            ),
-            sr.ConvoyMove(
-                id="m1",
-                occurred="2017-08-30",
-                convoy="c",
-                status="halted",
-                position="near Humayma",
-                recorded=R1,
-            ),
-            sr.ConvoyMove(
-                id="m2",
-                occurred="2017-09-05",
-                convoy="c",
-                status="stalled",
-                position="east of As Sukhnah",
-                recorded=R2,
-            ),
-            sr.ConvoyMove(
-                id="m3",
-                occurred="2017-09-05",
-                convoy="c",
-                new_convoy="c-west",
-                vehicles={"bus": Count.exact(6)},
-                status="turned-back",
-                toward="Palmyra",
-                recorded=R2,
-            ),
-            statement("s", "2017-09-05", "denies", recorded=R2),
-        ]
+        [sr.Retraction(id="r", occurred="2017-08-31", recorded=at("2017-09-01"), retracts="crater")]
     )
-    found = sr.changes(log, since="2017-09-01", until="2017-09-06")
+    assert "crater" not in timeline_ids(sr.replay(log))
+    assert "crater-corrected" not in timeline_ids(sr.replay(log))
+    assert "crater-corrected" in timeline_ids(sr.replay(log, known_at="2017-08-31"))
+
+
+def test_a_later_line_recorded_earlier_counts_from_its_recorded_moment() -> None:
+    with sr.open_log("memory:") as log:
+        log.append(STORY)
+        # written in this order, but the second retraction was known first
+        log.append(
+            [
+                sr.Retraction(
+                    id="r1", occurred="2017-09", recorded=at("2017-09-05"), retracts="halt"
+                ),
+                sr.Retraction(
+                    id="r2", occurred="2017-09", recorded=at("2017-09-01"), retracts="halt"
+                ),
+            ]
+        )
+        assert "halt" in timeline_ids(sr.replay(log, known_at="2017-08-31"))
+        assert "halt" not in timeline_ids(sr.replay(log, known_at="2017-09-02"))
+
+
+def test_changes_are_data(log: sr.EventLog) -> None:
+    log.append([CORRECTION])
+    found = sr.changes(log, at("2017-08-29T00:00"), at("2017-08-31T12:00"))
     kinds = {(c.projection, c.kind, c.key) for c in found}
-    assert ("convoys", "status", "c") in kinds
-    assert ("convoys", "position", "c") in kinds
-    assert ("convoys", "split", "c") in kinds
-    assert ("convoys", "added", "c-west") in kinds
-    assert ("stances", "stance", "coalition/convoy") in kinds
-    status = next(c for c in found if c.kind == "status" and c.key == "c")
-    assert (status.before, status.after) == ("halted", "stalled")
-    buses = sr.replay(log)["convoys"][0].vehicles[0]
-    assert (buses.kind, buses.total.value, buses.current.value) == ("bus", 17, 11)
-    assert [(d.convoy, d.vehicles.value) for d in buses.detached] == [("c-west", 6)]
+    assert ("convoys", "status", "convoy") in kinds
+    assert ("convoys", "location", "convoy") in kinds
+    assert ("figures", "added", "crater/killed") in kinds
+    status = next(c for c in found if c.kind == "status")
+    assert (status.before, status.after.status, status.event_ids) == (None, "halted", ("halt",))
+    killed = next(c for c in found if c.key == "crater/killed")
+    assert killed.after.value == Count(6)
 
 
-def test_competing_claims_stay_side_by_side(log: sr.EventLog) -> None:
-    log.append(
-        [
-            sr.Evacuation(
-                id="ev",
-                occurred="2017-08-28",
-                group="ISIS",
-                origin="Qara",
-                convoy="c",
-                fighters=Count.approx(308, "around 308"),
-                sources=[Source("reports", "C", 3)],
-                recorded=R1,
-            ),
-            sr.ConvoyMove(
-                id="m",
-                occurred="2017-09-02",
-                convoy="c",
-                fighters=Count.between(200, 999, "hundreds"),
-                sources=[Source("Coalition", "B", 2)],
-                recorded=R2,
-            ),
-        ]
-    )
-    figure = next(f for f in sr.replay(log)["figures"] if f.measure == "fighters")
-    assert figure.disputed
-    assert {(c.sources, str(c.value)) for c in figure.claims} == {
-        (("reports",), "around 308"),
-        (("Coalition",), "hundreds"),
-    }
-    assert str(figure.value) == "around 308"  # the most specific claim leads
+# -- checkpoints ----------------------------------------------------------------------
 
 
-def test_a_source_revising_its_own_figure_is_not_a_dispute(log: sr.EventLog) -> None:
-    src = [Source("Hezbollah officials", "C", 3)]
-    log.append(
-        [
-            sr.Evacuation(
-                id="a",
-                occurred="2017-08-28",
-                group="ISIS",
-                origin="Qara",
-                convoy="c",
-                wounded=Count.at_least(20),
-                sources=src,
-                recorded=R1,
-            ),
-            sr.ConvoyMove(
-                id="b",
-                occurred="2017-08-29",
-                convoy="c",
-                wounded=Count.at_least(25, "at least 25"),
-                sources=src,
-                recorded=R2,
-            ),
-        ]
-    )
-    figure = next(f for f in sr.replay(log)["figures"] if f.measure == "wounded")
-    assert not figure.disputed
-    assert str(figure.value) == "at least 25"
+def test_memory_checkpoints_resume_where_the_last_replay_ended(log: sr.EventLog) -> None:
+    store = sr.MemoryCheckpoints()
+    first = sr.replay(log, checkpoints=store)
+    log.append([CORRECTION])
+    resumed = sr.replay(log, checkpoints=store)
+    cold = sr.replay(log)
+    assert resumed == cold
+    assert resumed != first
 
 
-def test_aliases_and_speakers_resolve_to_actors(log: sr.EventLog) -> None:
-    log.append(
-        [
-            sr.ActorDefined(
-                id="a1",
-                occurred="2014",
-                key="coalition",
-                name="US-led Coalition",
-                aliases=["CJTF-OIR"],
-                recorded=R1,
-            ),
-            sr.ActorDefined(
-                id="a2",
-                occurred="2014",
-                key="townsend",
-                name="Lt. Gen. Stephen J. Townsend",
-                aliases=["Townsend"],
-                kind="person",
-                speaks_for="CJTF-OIR",
-                recorded=R1,
-            ),
-            sr.Statement(
-                id="s1",
-                occurred="2017-09-05",
-                speaker="Townsend",
-                subject="convoy",
-                stance="condemns",
-                recorded=R2,
-            ),
-            sr.Statement(
-                id="s2",
-                occurred="2017-08-31",
-                speaker="cjtf-oir",
-                subject="convoy",
-                stance="threatens",
-                recorded=R2,
-            ),
-        ]
-    )
-    (view,) = sr.replay(log)["stances"]
-    assert (view.actor, view.actor_name, view.stance) == (
-        "coalition",
-        "US-led Coalition",
-        "condemns",
-    )
-    assert [h.stance for h in view.history] == ["threatens", "condemns"]
-    assert view.history[-1].speaker == "Lt. Gen. Stephen J. Townsend"
+@pytest.fixture
+def store(tmp_path: Path) -> sr.FileCheckpoints:
+    return sr.FileCheckpoints(tmp_path / "checkpoints")
+
+
+def kept(log: sr.EventLog, store: sr.FileCheckpoints) -> Path:
+    """Replay once so that the store keeps a checkpoint; its file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        sr.replay(log, checkpoints=store)
+    assert store.path.exists()
+    return store.path
+
+
+def replayed_without_warning(log: sr.EventLog, store: sr.FileCheckpoints) -> sr.Snapshot:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return sr.replay(log, checkpoints=store)
+
+
+def test_a_file_checkpoint_resumes_to_what_a_cold_replay_gives(
+    log: sr.EventLog, store: sr.FileCheckpoints
+) -> None:
+    kept(log, store)
+    log.append([CORRECTION])
+    assert replayed_without_warning(log, store) == sr.replay(log)
+    # and it was kept again, at the new head
+    assert replayed_without_warning(log, store) == sr.replay(log)
+
+
+def edited(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b'"halted"', b'"moving"', 1))
+
+
+def edited_with_a_new_digest(path: Path) -> None:
+    """An edit by someone who knows the format: the digest is made again."""
+    import hashlib
+
+    import orjson
+
+    body = path.read_bytes().rstrip(b"\n").rpartition(b"\n")[0] + b"\n"
+    body = body.replace(b'"credibility":2', b'"credibility":9', 1)
+    path.write_bytes(body + orjson.dumps({"sha256": hashlib.sha256(body).hexdigest()}) + b"\n")
+
+
+def truncated(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def emptied(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def not_json(path: Path) -> None:
+    path.write_bytes(b"\x00\xff garbage\n")
+
+
+DAMAGE = {
+    "edited": edited,
+    "edited, digest made again": edited_with_a_new_digest,
+    "truncated": truncated,
+    "emptied": emptied,
+    "not JSON": not_json,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_damaged_checkpoint_file_costs_a_full_replay_and_a_warning(
+    log: sr.EventLog, store: sr.FileCheckpoints, damage: object
+) -> None:
+    path = kept(log, store)
+    damage(path)  # type: ignore[operator]
+    log.append([CORRECTION])
+    with pytest.warns(sr.CheckpointWarning, match="replaying the whole log"):
+        snapshot = sr.replay(log, checkpoints=store)
+    assert snapshot == sr.replay(log)
+    # the replay kept a good checkpoint in its place
+    assert replayed_without_warning(log, store) == snapshot
+
+
+def test_another_logs_checkpoint_costs_a_full_replay_and_a_warning(
+    log: sr.EventLog, store: sr.FileCheckpoints
+) -> None:
+    with sr.open_log("memory:") as other:
+        other.append(
+            [sr.ConvoyMove(id="x", occurred="2017-09-01", convoy="other", status="moving")]
+        )
+        other.append(STORY[:2])
+        kept(other, store)
+    with pytest.warns(sr.CheckpointWarning, match="does not fit this log"):
+        snapshot = sr.replay(log, checkpoints=store)
+    assert snapshot == sr.replay(log)
+
+
+def test_a_checkpoint_of_a_log_since_rewritten_costs_a_full_replay_and_a_warning(
+    tmp_path: Path, store: sr.FileCheckpoints
+) -> None:
+    path = tmp_path / "log.jsonl"
+    with sr.open_log(path) as log:
+        log.append(STORY)
+        kept(log, store)
+    path.unlink()
+    with sr.open_log(path) as log:  # a shorter log under the same name
+        log.append(STORY[:1])
+        with pytest.warns(sr.CheckpointWarning):
+            snapshot = sr.replay(log, checkpoints=store)
+        assert snapshot == sr.replay(log)
+
+
+def test_a_checkpoint_of_other_projections_costs_a_full_replay_and_a_warning(
+    log: sr.EventLog, store: sr.FileCheckpoints
+) -> None:
+    kept(log, store)
+    fewer = [p for p in builtin_projections() if p.name != "stances"]
+    with pytest.warns(sr.CheckpointWarning, match="other projections"):
+        snapshot = sr.replay(log, fewer, checkpoints=store)
+    assert snapshot == sr.replay(log, fewer)
+
+
+def test_a_checkpoint_whose_events_no_longer_validate_is_not_used(
+    log: sr.EventLog, store: sr.FileCheckpoints
+) -> None:
+    path = kept(log, store)
+    edited_with_a_new_digest(path)
+    with pytest.warns(sr.CheckpointWarning, match="credibility"):
+        assert sr.replay(log, checkpoints=store) == sr.replay(log)

@@ -116,7 +116,7 @@ class FileCheckpoints(Checkpoints):
             raise ValidationError(f"it is not a {FORMAT} file")
         wanted = [[p.name, p.version] for p in projections]
         if header.get("projections") != wanted:
-            return None  # of other projections or versions: not an error, just of no use
+            raise ValidationError("it holds other projections or versions of them")
         state = FoldState(projections)
         fold(_records(lines[1:], codec, str(self.path)), state)
         head = header.get("hash")

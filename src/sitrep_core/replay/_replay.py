@@ -9,6 +9,7 @@ shows the facts that stand at its moment.
 from __future__ import annotations
 
 import gc
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -24,7 +25,7 @@ from ..projections import (
     builtin_projections,
 )
 from ..stores import EventLog
-from ._checkpoints import Checkpoints
+from ._checkpoints import Checkpoints, CheckpointWarning
 from ._fold import FoldState, fold
 
 Moment = str | datetime | FuzzyTime
@@ -118,6 +119,13 @@ def fold_log(
     with collector_paused():
         state = checkpoints.resume(chosen, log.codec) if checkpoints is not None else None
         if state is not None and not _fits(state, log):
+            warnings.warn(
+                CheckpointWarning(
+                    f"the checkpoint at position {state.position} does not fit this log "
+                    "(another log's, or the log was rewritten); replaying the whole log"
+                ),
+                stacklevel=3,
+            )
             state = None
         if state is None:
             state = FoldState(chosen)
