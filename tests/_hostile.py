@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from sitrep_core import Count
+from sitrep_core import Count, FuzzyTime
 
 
 @attrs.frozen
@@ -28,6 +28,8 @@ def _str_hint(hint: Any) -> bool:
 
 def poison(value: Any, payload: str) -> Any:
     """``value`` with every text in it, and every empty optional text, set to ``payload``."""
+    if isinstance(value, FuzzyTime):  # an EDTF text, checked when read: no payload fits
+        return value
     if isinstance(value, str):
         return payload
     if isinstance(value, Count):
@@ -47,7 +49,17 @@ def poison(value: Any, payload: str) -> Any:
                 changes[field.name] = payload
             else:
                 changes[field.name] = poison(current, payload)
-        return attrs.evolve(value, **changes)
+        try:
+            return attrs.evolve(value, **changes)
+        except ValueError:  # a validated value (a source's grading, a relation): keep
+            kept: dict[str, Any] = {}  # what it accepts, one field at a time
+            for name, change in changes.items():
+                try:
+                    attrs.evolve(value, **kept, **{name: change})
+                except ValueError:
+                    continue
+                kept[name] = change
+            return attrs.evolve(value, **kept)
     return value
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from ..model import FuzzyTime, Source, Statement
+from ..model import Count, FuzzyTime, Source, Statement
 from ..projections import (
     Directory,
     SourceView,
@@ -40,6 +40,7 @@ from ._phrasing import (
     STANCE_NAMES,
     called,
     cited,
+    count_words,
     event_phrase,
     grading_meaning,
     name,
@@ -448,6 +449,8 @@ def _generic(view: object) -> list[Block]:
 
 
 def _plain_value(value: object) -> str:
+    if isinstance(value, Count):  # in words, as everywhere else in the report
+        return count_words(value)
     if attrs.has(type(value)):
         return "; ".join(
             f"{field.name.replace('_', ' ')}: {_plain_value(getattr(value, field.name))}"

@@ -25,7 +25,8 @@ class FoldState:
 
     ``facts`` finds a fact by its event id (a revision names the event it revises);
     ``standing`` maps the first version of a revised fact to the version that stands
-    now (None once retracted), ``versions`` to all its versions. ``recorded`` lists the recorded minutes seen, in order.
+    now (None once retracted), ``versions`` to all its versions. ``recorded`` lists
+    the recorded minutes seen, in order.
     """
 
     def __init__(self, projections: Sequence[Projection[Any, Any]]) -> None:
