@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import attrs
+import cmarkgfm  # type: ignore[import-untyped]
 import pytest
 from _example_log import TITLE, example_log
 from _hostile import HOSTILE, Tally, poison
@@ -339,17 +340,70 @@ def test_other_urls_are_shown_as_text(url: str, seed_report: Report) -> None:
 
 
 def test_a_good_url_is_the_only_link(seed_report: Report) -> None:
-    links = [
+    links = {
         c.attrGet("href")
         for t in MD.parse(render_markdown(seed_report))
         for c in (t.children or [])
         if c.type == "link_open"
+    }
+    assert links == set()  # the example's sources give no URLs
+    good = attrs.evolve(seed_report.sources[0], urls=("https://www.syriahr.com/en/",))
+    bad = attrs.evolve(seed_report.sources[1], urls=("javascript:alert(1)",))
+    text = render_markdown(attrs.evolve(seed_report, sources=(good, bad)))
+    links = {
+        c.attrGet("href")
+        for t in MD.parse(text)
+        for c in (t.children or [])
+        if c.type == "link_open"
+    }
+    assert links == {"https://www.syriahr.com/en/"}
+
+
+def gfm_links(text: str) -> int:
+    """How many links GitHub would make of a Markdown text (its autolinks included)."""
+    return cmarkgfm.github_flavored_markdown_to_html(text).count("<a ")
+
+
+def test_github_would_not_make_a_link_of_a_bare_url_in_a_text(small_report: Report) -> None:
+    assert gfm_links("see https://evil.example/ or www.evil.example") == 2  # the check works
+    benign = render_markdown(poisoned(small_report, "x"))
+    for payload in ("see https://evil.example/now", "www.evil.example", "ftp://evil.example/"):
+        hostile = render_markdown(poisoned(small_report, payload))
+        assert gfm_links(hostile) == gfm_links(benign), payload
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="GitHub links an e-mail address even when its @ is escaped; only an invisible "
+    "character inside it would stop that",
+)
+def test_github_would_not_make_a_link_of_an_email_address(small_report: Report) -> None:
+    benign = render_markdown(poisoned(small_report, "x"))
+    hostile = render_markdown(poisoned(small_report, "press@evil.example"))
+    assert gfm_links(hostile) == gfm_links(benign)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://example.org/\u202egnp.exe", "https://exa\u200fmple.org/", "https://x.org/\u2066"],
+)
+def test_a_url_with_a_bidirectional_control_is_not_linked_in_markdown_or_html(
+    url: str, small_report: Report
+) -> None:
+    assert safe_url(url) is None
+    source = attrs.evolve(small_report.sources[0], urls=(url,))
+    report = attrs.evolve(small_report, sources=(source,))
+    markdown = render_markdown(report)
+    hrefs = [
+        c.attrGet("href")
+        for t in MD.parse(markdown)
+        for c in (t.children or [])
+        if c.type == "link_open"
     ]
-    assert links == [
-        "https://apnews.com/",
-        "https://www.inherentresolve.mil/Releases/",
-        "https://www.syriahr.com/en/",
-    ]
+    assert not any("example" in str(h) or "x.org" in str(h) for h in hrefs)
+    assert "(not linked)" in markdown
+    page = render_html(report)
+    assert not re.search(r'href="[^"]*(example\.org|x\.org)', page)
 
 
 def test_a_hash_that_is_not_one_is_not_a_code_span(seed_report: Report) -> None:
