@@ -8,9 +8,10 @@ from types import ModuleType
 import pytest
 
 import sitrep_core
+import sitrep_core.renderers
 import sitrep_core.views
 
-PUBLIC = [sitrep_core, sitrep_core.views]
+PUBLIC = [sitrep_core, sitrep_core.views, sitrep_core.renderers]
 INCLUDED_PRIVATE_MEMBERS = {"__version__"}
 
 

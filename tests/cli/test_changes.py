@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from _clitools import Sitrep
 
 from sitrep_core import Plugins, changes, open_log
 from sitrep_core.cli._output import to_json
+
+
+@pytest.fixture(autouse=True)
+def core_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core's own output: no installed plugin is loaded."""
+    monkeypatch.setenv("SITREP_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 
 def test_changes_since_a_moment(sitrep: Sitrep, story_log: Path) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from _clitools import Sitrep
+
+
+@pytest.fixture(autouse=True)
+def core_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The core's own output: no installed plugin is loaded."""
+    monkeypatch.setenv("SITREP_DISABLE_PLUGIN_AUTOLOAD", "1")
 
 
 def test_log_lists_position_occurred_type_headline(sitrep: Sitrep, story_log: Path) -> None:
@@ -40,7 +47,8 @@ def test_log_of_an_unknown_type_is_bad_usage(sitrep: Sitrep, story_log: Path) ->
     assert done.code == 2
     assert done.err_lines == [
         "unknown event type 'rumour'; known types: actor, agreement, aid-delivery, control, "
-        "convoy-move, evacuation, operation, place, retraction, statement, strike"
+        "convoy-move, evacuation, figure, operation, place, retraction, statement, strike, "
+        "subject"
     ]
 
 
@@ -71,12 +79,12 @@ def test_text_from_a_log_cannot_drive_the_terminal(sitrep: Sitrep, jsonl_log: Pa
         "occurred": "2017-08-29",
         "speaker": "\x1b[2J\x1b[31mMcGurk\u202e",
         "subject": "deal\nsecond line",
-        "stance": "condemns",
+        "stances": ["condemns"],
     }
     sitrep("append", jsonl_log, input=orjson.dumps(hostile).decode(), ok=True)
     out = sitrep("log", jsonl_log, ok=True).out
     assert "\x1b" not in out and "\u202e" not in out
     assert out.count("\n") == 1
-    assert "\\x1b[2J\\x1b[31mMcGurk\\u202e condemns deal second line" in out
+    assert "\\x1b[2J\\x1b[31mMcGurk\\u202e condemns the deal second line" in out
     records = sitrep("log", jsonl_log, "--json", ok=True).json_lines()
     assert records[0]["event"]["speaker"] == hostile["speaker"]  # JSON keeps it, escaped
