@@ -27,9 +27,7 @@ OTHER_CODEC = Codec()  # a second codec, built apart, writes the same bytes
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "line-format.schema.json"
 
 # a busy machine must not fail these: no deadline per example, no health check for speed
-steady = settings(
-    deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
-)
+steady = settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 
 TYPES = pytest.mark.parametrize("cls", BUILTIN_EVENT_TYPES, ids=lambda cls: cls.TYPE)
 
