@@ -199,6 +199,7 @@ class PageVisit:
     url: str
     title: str
     checks: dict[str, Any]
+    layout: dict[str, Any]
     requests: list[str]
     console: list[str]
     errors: list[str]
@@ -236,8 +237,61 @@ PAGE_CHECKS = """
 """
 
 
-def visit(html: str, folder: Path, name: str) -> PageVisit:
-    """Open ``html`` from a file in a fresh browser; what it did, and a screenshot."""
+# Run in the page after it loaded: how wide it is laid out, what sticks out of the
+# screen (not counting what scrolls inside a box of its own), and how large the text of
+# every picture is on screen (its font size times the scale the picture is drawn at).
+LAYOUT_CHECKS = """
+(() => {
+  const viewport = document.documentElement.clientWidth;
+  const scrolledInBox = element => {
+    for (let p = element.parentElement; p && p !== document.body; p = p.parentElement) {
+      const overflow = getComputedStyle(p).overflowX;
+      if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') return true;
+    }
+    return false;
+  };
+  const wider = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    if ((box.right > viewport + 0.5 || box.left < -0.5) && !scrolledInBox(element)) {
+      const kind = element.getAttribute('class');
+      wider.push(element.tagName + (kind ? '.' + kind : '') + ' ' + Math.round(box.left) + '..'
+                 + Math.round(box.right));
+    }
+  }
+  const svgText = [...document.querySelectorAll('svg text')]
+    .filter(t => t.getClientRects().length > 0 && t.textContent.trim())
+    .map(t => ({
+      size: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+      text: t.textContent.trim().slice(0, 40),
+    }));
+  const smallest = svgText.reduce((a, b) => (b.size < a.size ? b : a),
+                                  {size: Infinity, text: null});
+  const pictures = [...document.querySelectorAll('figure svg')]
+    .filter(s => s.getClientRects().length > 0)
+    .map(s => { const r = s.getBoundingClientRect();
+                return {class: s.getAttribute('class'), top: r.top + scrollY, width: r.width,
+                        height: r.height}; });
+  return JSON.stringify({
+    viewport: viewport,
+    layoutWidth: document.documentElement.scrollWidth,
+    height: document.documentElement.scrollHeight,
+    wider: wider.slice(0, 20),
+    svgTexts: svgText.length,
+    smallestSvgText: smallest,
+    pictures: pictures,
+  });
+})()
+"""
+
+
+def visit(
+    html: str, folder: Path, name: str, screen: tuple[int, int] = SCREEN, mobile: bool = False
+) -> PageVisit:
+    """Open ``html`` from a file in a fresh browser on a screen ``screen`` wide and high
+    (a phone's, with its viewport rules, when ``mobile``): what it did, how it was laid
+    out, and a screenshot of the whole page."""
     page = folder / f"{name}.html"
     page.write_text(html, encoding="utf-8")
     url = page.as_uri()
@@ -250,30 +304,41 @@ def visit(html: str, folder: Path, name: str) -> PageVisit:
         ]
         for domain in ("Page", "Runtime", "Log", "Network"):
             browser.send(f"{domain}.enable", session=session)
-        width, height = SCREEN
+        width, height = screen
         browser.send(
             "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
             session=session,
         )
         browser.events.clear()
         browser.send("Page.navigate", {"url": url}, session=session)
         browser.wait_for("Page.loadEventFired")
         browser.settle(1.0)
-        title = browser.send(
-            "Runtime.evaluate",
-            {"expression": "document.title", "returnByValue": True},
-            session=session,
-        )["result"]["value"]
-        checks = orjson.loads(
-            browser.send(
+
+        def evaluate(expression: str) -> Any:
+            return browser.send(
                 "Runtime.evaluate",
-                {"expression": PAGE_CHECKS, "returnByValue": True},
+                {"expression": expression, "returnByValue": True},
                 session=session,
             )["result"]["value"]
-        )
+
+        title = evaluate("document.title")
+        checks = orjson.loads(evaluate(PAGE_CHECKS))
+        layout = orjson.loads(evaluate(LAYOUT_CHECKS))
         shot = browser.send(
-            "Page.captureScreenshot", {"format": "png", "fromSurface": True}, session=session
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": layout["viewport"],
+                    "height": min(layout["height"], 16000),
+                    "scale": 1,
+                },
+            },
+            session=session,
         )["data"]
         browser.settle(0.3)
     finally:
@@ -298,7 +363,9 @@ def visit(html: str, folder: Path, name: str) -> PageVisit:
         if e.get("method") == "Log.entryAdded"
         and e["params"]["entry"]["level"] in ("error", "warning")
     ]
-    return PageVisit(url, title, checks, requests, console, errors, base64.b64decode(shot))
+    return PageVisit(
+        url, title, checks, layout, requests, console, errors, base64.b64decode(shot)
+    )
 
 
 def assert_inert(page: PageVisit) -> None:
