@@ -4,9 +4,12 @@ protocol through a pipe (standard library only), with the network off.
 Two pages: the seed example's report, and a report whose every text field holds
 script payloads. In both, no script from the log runs (the title stays, no marker
 element appears, no element carries an event handler or a ``javascript:`` link), no
-request leaves the page, and nothing is logged as an error. A screenshot of the seed
-report is kept in ``tests/artifacts/seed-report.png``; with
-``SITREP_UPDATE_SCREENSHOT=1`` it also replaces ``docs/images/seed-report.png``.
+request leaves the page, and nothing is logged as an error. The seed's report is also
+laid out on a phone (390 px, with the phone's viewport rules) and on a desk (1280 px):
+the page is exactly as wide as the screen, nothing sticks out of it (a box may scroll
+inside itself), and the text of every picture shows at 10 px or more. Screenshots of
+the seed report are kept in ``tests/artifacts/``; with ``SITREP_UPDATE_SCREENSHOT=1``
+the desk one also replaces ``docs/images/seed-report.png``.
 
 Skipped, with the reason, where Chromium is not installed (``apt-get install chromium``;
 ``.ci/run`` installs it).
@@ -34,17 +37,18 @@ import orjson
 import pytest
 from _hardening import ARTIFACTS, ROOT, SEED
 
-import sitrep_core
 from sitrep_core import (
     Codec,
     Count,
     Event,
+    Location,
     Report,
     Retraction,
     Source,
     build_report,
 )
 from sitrep_core.model._values import OneOf
+from sitrep_core.renderers import render_html
 from sitrep_core.stores._log import MemoryLog
 
 BROWSER = next(
@@ -254,7 +258,10 @@ LAYOUT_CHECKS = """
   for (const element of document.body.querySelectorAll('*')) {
     const box = element.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;
-    if ((box.right > viewport + 0.5 || box.left < -0.5) && !scrolledInBox(element)) {
+    // content that spills out of its own box (a line too long to wrap) counts too
+    const spills = getComputedStyle(element).overflowX === 'visible'
+                   && box.left + element.scrollWidth > viewport + 0.5;
+    if ((box.right > viewport + 0.5 || box.left < -0.5 || spills) && !scrolledInBox(element)) {
       const kind = element.getAttribute('class');
       wider.push(element.tagName + (kind ? '.' + kind : '') + ' ' + Math.round(box.left) + '..'
                  + Math.round(box.right));
@@ -363,9 +370,7 @@ def visit(
         if e.get("method") == "Log.entryAdded"
         and e["params"]["entry"]["level"] in ("error", "warning")
     ]
-    return PageVisit(
-        url, title, checks, layout, requests, console, errors, base64.b64decode(shot)
-    )
+    return PageVisit(url, title, checks, layout, requests, console, errors, base64.b64decode(shot))
 
 
 def assert_inert(page: PageVisit) -> None:
@@ -394,14 +399,14 @@ def folder() -> Iterator[Path]:
 # -- the seed example ------------------------------------------------------------------------
 
 
-def seed_report() -> Report:
+def seed_report(moment: str | None = None) -> Report:
     log = MemoryLog(Codec())
     log.append(log.codec.read_input(SEED.read_bytes(), source=str(SEED)))
-    return build_report(log, title=SEED_TITLE)
+    return build_report(log, title=SEED_TITLE, as_of=moment, known_at=moment)
 
 
 def test_the_seed_report_in_a_browser(folder: Path) -> None:
-    html = sitrep_core.render(seed_report(), "html")
+    html = render_html(seed_report())
     page = visit(html, folder, "seed-report")
     assert_inert(page)
     assert page.title.startswith(SEED_TITLE)
@@ -415,6 +420,51 @@ def test_the_seed_report_in_a_browser(folder: Path) -> None:
         docs = ROOT / "docs" / "images"
         docs.mkdir(parents=True, exist_ok=True)
         (docs / "seed-report.png").write_bytes(page.screenshot)
+
+
+PHONE = (390, 844)
+DESK = (1280, 900)
+SMALLEST_TEXT_PX = 10.0
+
+
+@pytest.mark.parametrize(
+    ("screen", "mobile", "frame"),
+    [(PHONE, True, "narrow"), (DESK, False, "wide")],
+    ids=["phone-390", "desk-1280"],
+)
+def test_the_seed_report_fits_the_screen(
+    folder: Path, screen: tuple[int, int], mobile: bool, frame: str
+) -> None:
+    page = visit(
+        render_html(seed_report("2017-09-05T12:00")), folder, f"fit-{screen[0]}", screen, mobile
+    )
+    assert_inert(page)
+    layout = page.layout
+    # a desk browser's scroll bar takes its width from the screen: the layout fills the rest
+    assert screen[0] - 20 <= layout["viewport"] <= screen[0]
+    assert layout["layoutWidth"] == layout["viewport"], "the page scrolls sideways"
+    assert layout["wider"] == []
+    pictures = [picture["class"] for picture in layout["pictures"]]
+    assert pictures == [f"map {frame}", f"timeline {frame}"]
+    assert layout["svgTexts"] > 50
+    assert layout["smallestSvgText"]["size"] >= SMALLEST_TEXT_PX, layout["smallestSvgText"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"seed-report-{screen[0]}.png").write_bytes(page.screenshot)
+
+
+def test_the_layout_check_sees_a_page_that_scrolls_sideways(folder: Path) -> None:
+    """The checks above can fail: a line too long to wrap and a picture drawn small."""
+    wide = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>wide</title></head><body><pre>" + "x" * 120 + "</pre><figure>"
+        '<svg viewBox="0 0 960 100" style="width:100%"><text x="0" y="50" '
+        'style="font-size:12px">tiny</text></svg></figure></body></html>'
+    )
+    page = visit(wide, folder, "wide-control", PHONE, True)
+    assert page.layout["layoutWidth"] > page.layout["viewport"]
+    assert page.layout["wider"] != []
+    assert page.layout["smallestSvgText"]["size"] < SMALLEST_TEXT_PX
 
 
 # -- a log whose every text is a payload -------------------------------------------------------
@@ -481,7 +531,7 @@ def xss_events() -> list[Event]:
             values: dict[str, Any] = {}
             for field in attrs.fields(cls):
                 name, type_ = field.name, _type_of(cls, field.name)
-                if name in ("id", "occurred", "recorded", "corrects", "retracts"):
+                if name in ("id", "occurred", "recorded", "corrects", "retracts", "attribution"):
                     continue
                 if isinstance(field.validator, OneOf):
                     values[name] = field.validator.choices[copy % len(field.validator.choices)]
@@ -495,6 +545,14 @@ def xss_events() -> list[Event]:
                     values[name] = (places[0], places[1])
                 elif name == "new_convoy":
                     values[name] = None
+                elif name == "stances":
+                    values[name] = ("condemns", "warns")
+                elif name == "unclaimed":
+                    values[name] = False
+                elif _has(type_, Location):  # a place to draw on the map, in hostile words
+                    values[name] = Location(
+                        text=next(texts), relation="between", places=(places[0], places[1])
+                    )
                 elif _has(type_, Source):
                     values[name] = tuple(
                         Source(next(texts), "B", 2, url=next(urls), quote=next(texts))
@@ -510,12 +568,14 @@ def xss_events() -> list[Event]:
                     values[name] = (next(texts), next(texts))
                 elif _has(type_, str):
                     values[name] = next(texts)
-            event_id = f"e{number}.{copy} {next(texts)}"[:200].strip()
+            event_id = "".join(
+                c for c in f"e{number}.{copy} {next(texts)}"[:200] if c.isprintable()
+            ).strip()
             events.append(
                 cls(
                     id=event_id,
-                    occurred=f"2017-08-{20 + number:02d}",
-                    recorded=f"2017-08-{20 + number:02d}T{10 + copy}:00:00Z",
+                    occurred=f"2017-08-{1 + number:02d}",
+                    recorded=f"2017-08-{1 + number:02d}T{10 + copy}:00:00Z",
                     **values,
                 )
             )
@@ -541,7 +601,7 @@ def test_a_log_full_of_script_payloads_in_a_browser(folder: Path) -> None:
     log = MemoryLog(Codec())
     log.append(xss_events())
     report = build_report(log, title=PAYLOADS[0] + " " + PAYLOADS[5])
-    html = sitrep_core.render(report, "html")
+    html = render_html(report)
     assert "__sitrep_xss" in html  # the payloads are there, as text
     page = visit(html, folder, "xss-report")
     assert_inert(page)
