@@ -275,6 +275,25 @@ LAYOUT_CHECKS = """
     }));
   const smallest = svgText.reduce((a, b) => (b.size < a.size ? b : a),
                                   {size: Infinity, text: null});
+  // labels of a picture that cover one another, or stick out of it, as the browser drew them
+  const collisions = [];
+  for (const svg of document.querySelectorAll('figure svg')) {
+    if (svg.getClientRects().length === 0) continue;
+    const frame = svg.getBoundingClientRect();
+    const boxes = [...svg.querySelectorAll('text')]
+      .filter(t => t.textContent.trim())
+      .map(t => ({text: t.textContent.trim().slice(0, 30), box: t.getBoundingClientRect()}));
+    boxes.forEach((one, i) => {
+      const b = one.box;
+      if (b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1
+          || b.bottom > frame.bottom + 1) collisions.push(['outside', one.text]);
+      for (const other of boxes.slice(i + 1)) {
+        const c = other.box;
+        if (b.left + 1 < c.right && c.left + 1 < b.right && b.top + 1 < c.bottom
+            && c.top + 1 < b.bottom) collisions.push([one.text, other.text]);
+      }
+    });
+  }
   const pictures = [...document.querySelectorAll('figure svg')]
     .filter(s => s.getClientRects().length > 0)
     .map(s => { const r = s.getBoundingClientRect();
@@ -288,6 +307,7 @@ LAYOUT_CHECKS = """
     svgTexts: svgText.length,
     smallestSvgText: smallest,
     pictures: pictures,
+    collisions: collisions.slice(0, 20),
   });
 })()
 """
@@ -448,6 +468,7 @@ def test_the_seed_report_fits_the_screen(
     assert pictures == [f"map {frame}", f"timeline {frame}"]
     assert layout["svgTexts"] > 50
     assert layout["smallestSvgText"]["size"] >= SMALLEST_TEXT_PX, layout["smallestSvgText"]
+    assert layout["collisions"] == []
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"seed-report-{screen[0]}.png").write_bytes(page.screenshot)
 
@@ -458,13 +479,14 @@ def test_the_layout_check_sees_a_page_that_scrolls_sideways(folder: Path) -> Non
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>wide</title></head><body><pre>" + "x" * 120 + "</pre><figure>"
-        '<svg viewBox="0 0 960 100" style="width:100%"><text x="0" y="50" '
-        'style="font-size:12px">tiny</text></svg></figure></body></html>'
+        '<svg viewBox="0 0 960 100" style="width:100%"><text x="900" y="50" '
+        'style="font-size:12px">tiny, and too long to fit</text></svg></figure></body></html>'
     )
     page = visit(wide, folder, "wide-control", PHONE, True)
     assert page.layout["layoutWidth"] > page.layout["viewport"]
     assert page.layout["wider"] != []
     assert page.layout["smallestSvgText"]["size"] < SMALLEST_TEXT_PX
+    assert page.layout["collisions"] != []  # the label sticks out of its picture
 
 
 # -- a log whose every text is a payload -------------------------------------------------------

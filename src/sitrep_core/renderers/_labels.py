@@ -14,9 +14,10 @@ import attrs
 
 from ._geometry import Box, inside, overlaps
 
-ADVANCE = 0.6
-"""Average advance of a character, in ems (system-ui faces run 0.5-0.56 for English)."""
-BOLD = 1.1
+ADVANCE = 0.62
+"""Average advance of a character, in ems (system-ui faces run 0.5-0.56 for English;
+DejaVu Sans, a common fallback, about 0.6)."""
+BOLD = 1.12
 """How much wider bold text runs than regular."""
 ELLIPSIS = "\u2026"
 
