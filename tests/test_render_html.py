@@ -43,7 +43,9 @@ from sitrep_core import (
 from sitrep_core.plugins._builtins import BUILTIN_PLUGINS
 from sitrep_core.renderers import event_phrase, human_date, plain, render_html, safe_url
 from sitrep_core.renderers._geodata import load_basemap
+from sitrep_core.renderers._geometry import clip_line, clip_polygon, hull
 from sitrep_core.renderers._html import CONTENT_SECURITY_POLICY
+from sitrep_core.renderers._labels import wrap
 from sitrep_core.renderers._map import Plane, positions
 
 ROOT = Path(__file__).parents[1]
@@ -663,3 +665,38 @@ def test_only_plain_http_urls_become_links(url: str, linked: bool) -> None:
 
 def test_no_url_is_no_link() -> None:
     assert safe_url(None) is None
+
+
+# -- the drawing's building blocks --------------------------------------------------------------
+
+coordinate = st.floats(-500, 1500, allow_nan=False)
+
+
+@given(st.lists(st.tuples(coordinate, coordinate), min_size=3, max_size=12))
+def test_a_clipped_outline_stays_in_its_frame(points: list[tuple[float, float]]) -> None:
+    frame = (0.0, 0.0, 960.0, 540.0)
+    for x, y in clip_polygon(points, frame):
+        assert -1e-6 <= x <= 960 + 1e-6 and -1e-6 <= y <= 540 + 1e-6
+    for piece in clip_line(points, frame):
+        for x, y in piece:
+            assert -1e-6 <= x <= 960 + 1e-6 and -1e-6 <= y <= 540 + 1e-6
+
+
+@given(st.lists(st.tuples(coordinate, coordinate), min_size=3, max_size=30, unique=True))
+def test_a_hull_holds_every_point(points: list[tuple[float, float]]) -> None:
+    outline = hull(points)
+    assert set(outline) <= set(points)
+    if len(outline) < 3:
+        return
+    for (ax, ay), (bx, by) in zip(outline, [*outline[1:], outline[0]], strict=True):
+        for x, y in points:  # every point lies left of each edge (counter-clockwise) or on it
+            assert (bx - ax) * (y - ay) - (by - ay) * (x - ax) >= -1e-6 * (1 + abs(ax) + abs(bx))
+
+
+@given(st.text(alphabet="ab ", max_size=80), st.integers(4, 30), st.integers(1, 4))
+def test_wrapped_text_keeps_its_words_in_its_lines(text: str, chars: int, lines: int) -> None:
+    wrapped = wrap(text, chars, lines)
+    assert len(wrapped) <= lines
+    assert all(len(line) <= chars for line in wrapped)
+    if "\u2026" not in "".join(wrapped):
+        assert " ".join(wrapped).split() == text.split()

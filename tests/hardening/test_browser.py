@@ -314,11 +314,16 @@ LAYOUT_CHECKS = """
 
 
 def visit(
-    html: str, folder: Path, name: str, screen: tuple[int, int] = SCREEN, mobile: bool = False
+    html: str,
+    folder: Path,
+    name: str,
+    screen: tuple[int, int] = SCREEN,
+    mobile: bool = False,
+    whole: bool = False,
 ) -> PageVisit:
     """Open ``html`` from a file in a fresh browser on a screen ``screen`` wide and high
     (a phone's, with its viewport rules, when ``mobile``): what it did, how it was laid
-    out, and a screenshot of the whole page."""
+    out, and a screenshot of the screen (of the whole page when ``whole``)."""
     page = folder / f"{name}.html"
     page.write_text(html, encoding="utf-8")
     url = page.as_uri()
@@ -361,7 +366,7 @@ def visit(
                     "x": 0,
                     "y": 0,
                     "width": layout["viewport"],
-                    "height": min(layout["height"], 16000),
+                    "height": min(layout["height"], 16000) if whole else screen[1],
                     "scale": 1,
                 },
             },
@@ -456,7 +461,12 @@ def test_the_seed_report_fits_the_screen(
     folder: Path, screen: tuple[int, int], mobile: bool, frame: str
 ) -> None:
     page = visit(
-        render_html(seed_report("2017-09-05T12:00")), folder, f"fit-{screen[0]}", screen, mobile
+        render_html(seed_report("2017-09-05T12:00")),
+        folder,
+        f"fit-{screen[0]}",
+        screen,
+        mobile,
+        whole=True,
     )
     assert_inert(page)
     layout = page.layout

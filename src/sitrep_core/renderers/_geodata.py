@@ -44,18 +44,44 @@ class Basemap:
     countries: tuple[Country, ...]
     towns: tuple[Town, ...]
     source: str
+    bounds: tuple[tuple[float, float, float, float], ...] = attrs.field(init=False)
+    """Each line's west, south, east and north edge: a map skips what lies outside it."""
 
-    @property
-    def borders(self) -> Iterator[tuple[LonLat, ...]]:
-        """The lines two countries share: land borders."""
-        uses = self._uses()
-        return (line for number, line in enumerate(self.lines) if uses.get(number, 0) > 1)
+    def __attrs_post_init__(self) -> None:
+        boxes = tuple(
+            (
+                min(lon for lon, _ in line),
+                min(lat for _, lat in line),
+                max(lon for lon, _ in line),
+                max(lat for _, lat in line),
+            )
+            for line in self.lines
+        )
+        object.__setattr__(self, "bounds", boxes)
 
-    @property
-    def coasts(self) -> Iterator[tuple[LonLat, ...]]:
-        """The lines only one country has: where land meets sea."""
+    def near(self, number: int, view: tuple[float, float, float, float]) -> bool:
+        """Whether line ``number`` (or ``~number``) may cross ``view`` (west, south,
+        east, north)."""
+        west, south, east, north = self.bounds[number if number >= 0 else ~number]
+        return east >= view[0] and west <= view[2] and north >= view[1] and south <= view[3]
+
+    def borders(self, view: tuple[float, float, float, float]) -> Iterator[tuple[LonLat, ...]]:
+        """The lines two countries share (land borders) that may cross ``view``."""
         uses = self._uses()
-        return (line for number, line in enumerate(self.lines) if uses.get(number, 0) == 1)
+        return (
+            line
+            for number, line in enumerate(self.lines)
+            if uses.get(number, 0) > 1 and self.near(number, view)
+        )
+
+    def coasts(self, view: tuple[float, float, float, float]) -> Iterator[tuple[LonLat, ...]]:
+        """The lines only one country has (where land meets sea) that may cross ``view``."""
+        uses = self._uses()
+        return (
+            line
+            for number, line in enumerate(self.lines)
+            if uses.get(number, 0) == 1 and self.near(number, view)
+        )
 
     def _uses(self) -> dict[int, int]:
         uses: dict[int, int] = {}

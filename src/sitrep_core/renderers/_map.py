@@ -22,7 +22,7 @@ import attrs
 from ..projections import ConvoyView, Directory, RoutePoint
 from ..projections._directory import Place
 from ._dates import human_date
-from ._geodata import Basemap, LonLat
+from ._geodata import Basemap, Country, LonLat
 from ._geometry import (
     XY,
     Box,
@@ -310,6 +310,16 @@ class _Fit:
     def lonlat(self, lon: float, lat: float) -> XY:
         return self.px(self.plane.km(lat, lon))
 
+    def view(self, frame: MapFrame) -> tuple[float, float, float, float]:
+        """The frame's west, south, east and north edges, with a margin."""
+        squeeze = math.cos(math.radians(self.plane.lat0)) * KM_PER_DEGREE
+        west = self.plane.lon0 + (0 - self.shift[0]) / self.scale / squeeze
+        east = self.plane.lon0 + (frame.width - self.shift[0]) / self.scale / squeeze
+        north = self.plane.lat0 - (0 - self.shift[1]) / self.scale / KM_PER_DEGREE
+        south = self.plane.lat0 - (frame.height - self.shift[1]) / self.scale / KM_PER_DEGREE
+        margin = max(east - west, north - south) * 0.1
+        return (west - margin, south - margin, east + margin, north + margin)
+
 
 def _fit(points: Sequence[XY], frame: MapFrame, plane: Plane) -> tuple[_Fit, MapFrame]:
     """The scale and offset that fit ``points`` in the frame, and the frame made as
@@ -361,6 +371,16 @@ def _arrow(tip: XY, tail: XY, size: float) -> str:
     return path([[left, tip, right]], closed=True)
 
 
+def _rings(basemap: Basemap, country: Country, fit: _Fit, frame: MapFrame) -> list[list[XY]]:
+    """A country's rings that may show in the frame, projected."""
+    view = fit.view(frame)
+    return [
+        [fit.lonlat(lon, lat) for lon, lat in basemap.ring(numbers)]
+        for numbers in country.rings
+        if any(basemap.near(number, view) for number in numbers)
+    ]
+
+
 def _country_labels(
     basemap: Basemap, fit: _Fit, frame: MapFrame, box: Box, space: LabelSpace
 ) -> list[Label]:
@@ -368,10 +388,7 @@ def _country_labels(
     step = frame.font * 2
     labels = []
     for country in basemap.countries:
-        rings = [
-            [fit.lonlat(lon, lat) for lon, lat in basemap.ring(numbers)]
-            for numbers in country.rings
-        ]
+        rings = _rings(basemap, country, fit, frame)
         rings = [ring for ring in rings if len(ring) > 2 and _visible(ring, box)]
         if not rings:
             continue
@@ -540,16 +557,16 @@ def route_map(
         (
             clip_polygon(ring, box)
             for country in basemap.countries
-            for numbers in country.rings
-            if _visible(ring := [fit.lonlat(lon, lat) for lon, lat in basemap.ring(numbers)], box)
+            for ring in _rings(basemap, country, fit, frame)
+            if _visible(ring, box)
         ),
         closed=True,
     )
     return RouteMap(
         frame=frame,
         land=land,
-        coasts=_lines(basemap.coasts, fit, box),
-        borders=_lines(basemap.borders, fit, box),
+        coasts=_lines(basemap.coasts(fit.view(frame)), fit, box),
+        borders=_lines(basemap.borders(fit.view(frame)), fit, box),
         vague=path(vague, closed=True),
         planned=planned,
         planned_head=head,
