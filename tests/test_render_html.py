@@ -46,7 +46,7 @@ from sitrep_core.renderers._geodata import load_basemap
 from sitrep_core.renderers._geometry import clip_line, clip_polygon, hull
 from sitrep_core.renderers._html import CONTENT_SECURITY_POLICY
 from sitrep_core.renderers._labels import wrap
-from sitrep_core.renderers._map import Plane, positions
+from sitrep_core.renderers._positions import Plane, positions
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "examples" / "qalamoun-2017" / "events.jsonl"

@@ -20,7 +20,6 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from ..projections import ConvoyView, Directory, RoutePoint
-from ..projections._directory import Place
 from ._dates import human_date
 from ._geodata import Basemap, Country, LonLat
 from ._geometry import (
@@ -34,33 +33,10 @@ from ._geometry import (
     number,
     path,
 )
-from ._geometry import hull as convex_hull
 from ._labels import LabelSpace, Placed, text_width
 from ._phrasing import location_words
+from ._positions import KM_PER_DEGREE, VAGUE_KM, Plane, located_places, placed_positions
 from ._words import Phrase, plain, text
-
-KM_PER_DEGREE = 111.32
-"""Of latitude, and of longitude at the equator."""
-NEAR_KM = 25.0
-"""How far "near" reaches when the source gives no distance."""
-BETWEEN_KM = 15.0
-"""Half the width of the band "between" two places when the source gives none."""
-OFFSET_KM = 30.0
-"""How far, and within how much, "east of" lies when the source gives no distance."""
-POINT_KM = 2.0
-"""The size of a place whose precision is not recorded."""
-VAGUE_KM = 15.0
-"""A place known less precisely than this is drawn with its area."""
-DIRECTIONS = {
-    "north-of": (0.0, -1.0),
-    "north-east-of": (math.sqrt(0.5), -math.sqrt(0.5)),
-    "east-of": (1.0, 0.0),
-    "south-east-of": (math.sqrt(0.5), math.sqrt(0.5)),
-    "south-of": (0.0, 1.0),
-    "south-west-of": (-math.sqrt(0.5), math.sqrt(0.5)),
-    "west-of": (-1.0, 0.0),
-    "north-west-of": (-math.sqrt(0.5), -math.sqrt(0.5)),
-}
 
 
 @attrs.frozen
@@ -139,17 +115,6 @@ class RouteMap:
 
 
 @attrs.frozen
-class Position:
-    """A reported position on the km plane: the area it may lie in, and its centre."""
-
-    point: RoutePoint
-    outline: tuple[XY, ...]
-    centre: XY
-    radius_km: float | None
-    """How far the position may lie from its centre, where one distance says it."""
-
-
-@attrs.frozen
 class RouteLegend:
     """What the map shows, in words for the caption: each numbered position in full."""
 
@@ -159,81 +124,6 @@ class RouteLegend:
     unplaced: int
     label: str
     description: str
-
-
-# -- the km plane ----------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Plane:
-    """An equirectangular projection around the map's middle, in km (y grows south)."""
-
-    lat0: float
-    lon0: float
-
-    def km(self, lat: float, lon: float) -> XY:
-        squeeze = math.cos(math.radians(self.lat0))
-        return ((lon - self.lon0) * squeeze * KM_PER_DEGREE, (self.lat0 - lat) * KM_PER_DEGREE)
-
-
-def _located(names: Directory, keys: Sequence[str]) -> list[Place]:
-    return [
-        p for p in (names.place(k) for k in keys) if p and p.lat is not None and p.lon is not None
-    ]
-
-
-def _circles(point: RoutePoint, places: list[Place], plane: Plane) -> list[tuple[XY, float]]:
-    """The circles whose hull is the area a position may lie in (km plane)."""
-    location = point.location
-    given = location.precision_km
-    relation = location.relation
-    circles = []
-    for place in places:
-        assert place.lat is not None and place.lon is not None
-        centre = plane.km(place.lat, place.lon)
-        own = place.precision_km or POINT_KM
-        if relation in DIRECTIONS:
-            dx, dy = DIRECTIONS[relation]
-            reach = given or OFFSET_KM
-            away = reach + own
-            circles.append(((centre[0] + dx * away, centre[1] + dy * away), reach))
-        elif relation in ("near", "around", "outside"):
-            circles.append((centre, max(given or NEAR_KM, own)))
-        elif relation == "between":
-            circles.append((centre, max(given or BETWEEN_KM, own)))
-        else:
-            circles.append((centre, max(given or 0.0, own)))
-    return circles
-
-
-def positions(convoy: ConvoyView, names: Directory, plane: Plane) -> list[Position]:
-    """The convoy's reported positions that can be placed, in the order they happened."""
-    found = []
-    for point in convoy.route:
-        places = _located(names, [ref.key for ref in point.places] or point.location.places)
-        if not places:
-            continue
-        circles = _circles(point, places, plane)
-        outline = convex_hull(p for centre, r in circles for p in circle_points(centre, r, 36))
-        centre = (
-            sum(c[0] for c, _ in circles) / len(circles),
-            sum(c[1] for c, _ in circles) / len(circles),
-        )
-        radius = circles[0][1] if len(circles) == 1 else None
-        found.append(Position(point, tuple(outline), centre, radius))
-    return found
-
-
-def _plane_of(convoy: ConvoyView, names: Directory) -> Plane | None:
-    keys = [ref.key for point in convoy.route for ref in point.places]
-    keys += [ref.key for ref in convoy.origins]
-    keys += [convoy.destination.key] if convoy.destination else []
-    located = _located(names, keys)
-    if not located:
-        return None
-    lats = [p.lat for p in located if p.lat is not None]
-    lons = [p.lon for p in located if p.lon is not None]
-    return Plane((min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2)
 
 
 # -- words -----------------------------------------------------------------------------------
@@ -247,12 +137,10 @@ def _status(point: RoutePoint) -> str:
 
 def route_legend(convoy: ConvoyView, names: Directory) -> RouteLegend | None:
     """The caption of a convoy's map: None when no position of it can be placed."""
-    plane = _plane_of(convoy, names)
-    if plane is None:
+    found = placed_positions(convoy, names)
+    if found is None:
         return None
-    placed = positions(convoy, names, plane)
-    if not placed:
-        return None
+    placed = found[1]
     entries = []
     for position in placed:
         point = position.point
@@ -423,16 +311,14 @@ def route_map(
 ) -> RouteMap | None:
     """The convoy's reported positions, planned route and context, laid out in
     ``frame``; None when no position names a place with coordinates."""
-    plane = _plane_of(convoy, names)
-    if plane is None:
+    found = placed_positions(convoy, names)
+    if found is None:
         return None
-    placed = positions(convoy, names, plane)
-    if not placed:
-        return None
+    plane, placed = found
     route_places = {ref.key: ref for point in convoy.route for ref in point.places}
     route_places.update({ref.key: ref for ref in convoy.origins})
     destination = names.place(convoy.destination.key) if convoy.destination else None
-    located = _located(names, list(route_places))
+    located = located_places(names, list(route_places))
     extent = [p for position in placed for p in position.outline]
     extent += [plane.km(p.lat, p.lon) for p in located if p.lat is not None and p.lon is not None]
     if destination and destination.lat is not None and destination.lon is not None:
@@ -494,7 +380,7 @@ def route_map(
     # the planned route: origin to destination, dotted, with an arrowhead
     planned = head = ""
     goal = None
-    origins = _located(names, [ref.key for ref in convoy.origins])
+    origins = located_places(names, [ref.key for ref in convoy.origins])
     if destination and destination.lat is not None and destination.lon is not None and origins:
         start = origins[0]
         assert start.lat is not None and start.lon is not None
