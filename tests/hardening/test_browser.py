@@ -499,6 +499,66 @@ def test_the_layout_check_sees_a_page_that_scrolls_sideways(folder: Path) -> Non
     assert page.layout["collisions"] != []  # the label sticks out of its picture
 
 
+AXE = Path(
+    os.environ.get("SITREP_AXE_JS")
+    or Path.home() / ".cache/sitrep-ci/node_modules/axe-core/axe.min.js"
+)
+AXE_RUN = """
+axe.run(document).then(result => JSON.stringify(result.violations.map(v => ({
+  id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+}))))
+"""
+
+
+def axe_violations(html: str, folder: Path, name: str, screen: tuple[int, int]) -> Any:
+    """What axe-core finds wrong with the page's accessibility, as a phone or a desk
+    browser lays it out (axe is given to the page through the DevTools protocol: the
+    page itself runs no script)."""
+    page = folder / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    browser = Browser(Path(tempfile.mkdtemp(prefix="profile-", dir=folder)), folder / f"{name}.log")
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        browser.send("Page.enable", session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": screen[0], "height": screen[1], "deviceScaleFactor": 1,
+             "mobile": screen == PHONE},
+            session=session,
+        )  # fmt: skip
+        browser.send("Page.navigate", {"url": page.as_uri()}, session=session)
+        browser.wait_for("Page.loadEventFired")
+        browser.send(
+            "Runtime.evaluate", {"expression": AXE.read_text(encoding="utf-8")}, session=session
+        )
+        found = browser.send(
+            "Runtime.evaluate",
+            {"expression": AXE_RUN, "awaitPromise": True, "returnByValue": True},
+            session=session,
+        )["result"]["value"]
+    finally:
+        browser.close()
+    return orjson.loads(found)
+
+
+@pytest.mark.skipif(
+    not AXE.is_file(),
+    reason=f"axe-core is not at {AXE} (npm install axe-core; set SITREP_AXE_JS to its "
+    "axe.min.js; .ci/run installs it where npm is)",
+)
+@pytest.mark.parametrize("screen", [PHONE, DESK], ids=["phone-390", "desk-1280"])
+def test_axe_finds_nothing_wrong_with_the_seed_report(
+    folder: Path, screen: tuple[int, int]
+) -> None:
+    html = render_html(seed_report("2017-09-05T12:00"))
+    assert axe_violations(html, folder, f"axe-{screen[0]}", screen) == []
+    control = '<!DOCTYPE html><html><body><img src="data:,"><h3>x</h3></body></html>'
+    assert axe_violations(control, folder, f"axe-control-{screen[0]}", screen) != []
+
+
 # -- a log whose every text is a payload -------------------------------------------------------
 
 PAYLOADS = (

@@ -5,7 +5,7 @@ reported near: "east of As Sukhnah, within 50 km" is a circle east of the town;
 "between Humayma and As Sukhnah" is the band between them, as wide as the places
 are vague. Reported positions are numbered in the order they happened and joined
 edge to edge by a dashed line (the road taken between them is not known); the
-planned route (origin to the deal's destination) is a dotted line of its own, so
+planned route (origin to the deal's destination) is a grey band of its own, so
 it never reads as travelled. Countries, borders and reference towns come from the
 bundled Natural Earth basemap. Labels are placed where they cover no other label
 and no marker, or left out; the legend below the map says everything in full.
