@@ -700,3 +700,61 @@ def test_wrapped_text_keeps_its_words_in_its_lines(text: str, chars: int, lines:
     assert all(len(line) <= chars for line in wrapped)
     if "\u2026" not in "".join(wrapped):
         assert " ".join(wrapped).split() == text.split()
+
+
+# -- any place, any time ----------------------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    places=st.lists(
+        st.tuples(st.floats(-75, 75), st.floats(-180, 180), st.sampled_from([None, 1.0, 60.0])),
+        min_size=2,
+        max_size=3,
+    ),
+    relation=st.sampled_from(["near", "between", "north-west-of", "at", None]),
+    within=st.sampled_from([None, 5.0, 120.0]),
+)
+def test_a_route_anywhere_on_earth_is_drawn(
+    places: list[tuple[float, float, float | None]], relation: str | None, within: float | None
+) -> None:
+    defined = [
+        PlaceDefined(occurred="2017", key=f"p{n}", name=f"Place {n}", lat=lat, lon=lon,
+                     precision_km=precision)
+        for n, (lat, lon, precision) in enumerate(places)
+    ]  # fmt: skip
+    keys = tuple(f"p{n}" for n in range(len(places)))
+    moves = [
+        Evacuation(occurred="2017-08-28", group="g", origins=("p0",), destination="p1",
+                   convoy="c"),
+        ConvoyMove(occurred="2017-08-29", convoy="c", status="halted",
+                   location=Location(relation=relation, places=keys[1:] if relation != "between"
+                                     else keys, precision_km=within)),
+    ]  # fmt: skip
+    page = Page.parse(render_html(report_of([*defined, *moves])))
+    assert_accessible(page)
+    for frame in ("wide", "narrow"):
+        svg = svg_of(page, "map", frame)
+        assert len(re.findall(r'<path class="area', svg)) == 2
+
+
+occurred = st.sampled_from(
+    ["2017", "2017-08", "2017-08-28", "2017-08-28T16:50Z", "2017-08~", "../2017-07-31",
+     "2017-08-28/..", "2016-12/2017-02", "2017-08-25/2017-08-28", "2017-09-05T12:00Z"]
+)  # fmt: skip
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(occurred, min_size=1, max_size=15))
+def test_any_mix_of_times_gives_every_event_a_row(times: list[str]) -> None:
+    events = [
+        Statement(occurred=when, speaker=f"Speaker {n}", subject="the deal", stances=("warns",))
+        for n, when in enumerate(times)
+    ]
+    report = report_of(events)
+    page = Page.parse(render_html(report))
+    for frame in ("wide", "narrow"):
+        rows = rows_of(svg_of(page, "timeline", frame))
+        assert len(rows) == len(report.timeline) == len(times)
+        for (_, before), (_, after) in pairwise(rows):
+            assert after[0] > before[-1]

@@ -186,8 +186,17 @@ def timeline_plot(
 ) -> TimelinePlot | None:
     """Every event on a vertical time axis, each with its label, laid out in ``frame``;
     ``until`` is the report's moment (where open spans stop). None without events."""
-    events = _events(entries, names, until or max(e.event.occurred.earliest for e in entries)
-                     if entries else datetime.now(UTC))  # fmt: skip
+    if until is None:  # no moment given: open spans stop at the last time any event names
+        until = max(
+            (
+                moment
+                for entry in entries
+                for moment in (entry.event.occurred.earliest, entry.event.occurred.latest)
+                if MIN_TIME < moment < MAX_TIME
+            ),
+            default=MIN_TIME,
+        )
+    events = _events(entries, names, until)
     if not events:
         return None
     font = frame.font
