@@ -4,9 +4,12 @@ protocol through a pipe (standard library only), with the network off.
 Two pages: the seed example's report, and a report whose every text field holds
 script payloads. In both, no script from the log runs (the title stays, no marker
 element appears, no element carries an event handler or a ``javascript:`` link), no
-request leaves the page, and nothing is logged as an error. A screenshot of the seed
-report is kept in ``tests/artifacts/seed-report.png``; with
-``SITREP_UPDATE_SCREENSHOT=1`` it also replaces ``docs/images/seed-report.png``.
+request leaves the page, and nothing is logged as an error. The seed's report is also
+laid out on a phone (390 px, with the phone's viewport rules) and on a desk (1280 px):
+the page is exactly as wide as the screen, nothing sticks out of it (a box may scroll
+inside itself), and the text of every picture shows at 10 px or more. Screenshots of
+the seed report are kept in ``tests/artifacts/``; with ``SITREP_UPDATE_SCREENSHOT=1``
+the desk one also replaces ``docs/images/seed-report.png``.
 
 Skipped, with the reason, where Chromium is not installed (``apt-get install chromium``;
 ``.ci/run`` installs it).
@@ -34,17 +37,18 @@ import orjson
 import pytest
 from _hardening import ARTIFACTS, ROOT, SEED
 
-import sitrep_core
 from sitrep_core import (
     Codec,
     Count,
     Event,
+    Location,
     Report,
     Retraction,
     Source,
     build_report,
 )
 from sitrep_core.model._values import OneOf
+from sitrep_core.renderers import render_html
 from sitrep_core.stores._log import MemoryLog
 
 BROWSER = next(
@@ -199,6 +203,7 @@ class PageVisit:
     url: str
     title: str
     checks: dict[str, Any]
+    layout: dict[str, Any]
     requests: list[str]
     console: list[str]
     errors: list[str]
@@ -236,8 +241,89 @@ PAGE_CHECKS = """
 """
 
 
-def visit(html: str, folder: Path, name: str) -> PageVisit:
-    """Open ``html`` from a file in a fresh browser; what it did, and a screenshot."""
+# Run in the page after it loaded: how wide it is laid out, what sticks out of the
+# screen (not counting what scrolls inside a box of its own), and how large the text of
+# every picture is on screen (its font size times the scale the picture is drawn at).
+LAYOUT_CHECKS = """
+(() => {
+  const viewport = document.documentElement.clientWidth;
+  const scrolledInBox = element => {
+    for (let p = element.parentElement; p && p !== document.body; p = p.parentElement) {
+      const overflow = getComputedStyle(p).overflowX;
+      if (overflow === 'auto' || overflow === 'scroll' || overflow === 'hidden') return true;
+    }
+    return false;
+  };
+  const wider = [];
+  for (const element of document.body.querySelectorAll('*')) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;
+    // content that spills out of its own box (a line too long to wrap) counts too
+    const spills = getComputedStyle(element).overflowX === 'visible'
+                   && box.left + element.scrollWidth > viewport + 0.5;
+    if ((box.right > viewport + 0.5 || box.left < -0.5 || spills) && !scrolledInBox(element)) {
+      const kind = element.getAttribute('class');
+      wider.push(element.tagName + (kind ? '.' + kind : '') + ' ' + Math.round(box.left) + '..'
+                 + Math.round(box.right));
+    }
+  }
+  const svgText = [...document.querySelectorAll('svg text')]
+    .filter(t => t.getClientRects().length > 0 && t.textContent.trim())
+    .map(t => ({
+      size: parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a,
+      text: t.textContent.trim().slice(0, 40),
+    }));
+  const smallest = svgText.reduce((a, b) => (b.size < a.size ? b : a),
+                                  {size: Infinity, text: null});
+  // labels of a picture that cover one another, or stick out of it, as the browser drew them
+  const collisions = [];
+  for (const svg of document.querySelectorAll('figure svg')) {
+    if (svg.getClientRects().length === 0) continue;
+    const frame = svg.getBoundingClientRect();
+    const boxes = [...svg.querySelectorAll('text')]
+      .filter(t => t.textContent.trim())
+      .map(t => ({text: t.textContent.trim().slice(0, 30), box: t.getBoundingClientRect()}));
+    boxes.forEach((one, i) => {
+      const b = one.box;
+      if (b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1
+          || b.bottom > frame.bottom + 1) collisions.push(['outside', one.text]);
+      for (const other of boxes.slice(i + 1)) {
+        const c = other.box;
+        if (b.left + 1 < c.right && c.left + 1 < b.right && b.top + 1 < c.bottom
+            && c.top + 1 < b.bottom) collisions.push([one.text, other.text]);
+      }
+    });
+  }
+  const pictures = [...document.querySelectorAll('figure svg')]
+    .filter(s => s.getClientRects().length > 0)
+    .map(s => { const r = s.getBoundingClientRect();
+                return {class: s.getAttribute('class'), top: r.top + scrollY, width: r.width,
+                        height: r.height}; });
+  return JSON.stringify({
+    viewport: viewport,
+    layoutWidth: document.documentElement.scrollWidth,
+    height: document.documentElement.scrollHeight,
+    wider: wider.slice(0, 20),
+    svgTexts: svgText.length,
+    smallestSvgText: smallest,
+    pictures: pictures,
+    collisions: collisions.slice(0, 20),
+  });
+})()
+"""
+
+
+def visit(
+    html: str,
+    folder: Path,
+    name: str,
+    screen: tuple[int, int] = SCREEN,
+    mobile: bool = False,
+    whole: bool = False,
+) -> PageVisit:
+    """Open ``html`` from a file in a fresh browser on a screen ``screen`` wide and high
+    (a phone's, with its viewport rules, when ``mobile``): what it did, how it was laid
+    out, and a screenshot of the screen (of the whole page when ``whole``)."""
     page = folder / f"{name}.html"
     page.write_text(html, encoding="utf-8")
     url = page.as_uri()
@@ -250,30 +336,41 @@ def visit(html: str, folder: Path, name: str) -> PageVisit:
         ]
         for domain in ("Page", "Runtime", "Log", "Network"):
             browser.send(f"{domain}.enable", session=session)
-        width, height = SCREEN
+        width, height = screen
         browser.send(
             "Emulation.setDeviceMetricsOverride",
-            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
             session=session,
         )
         browser.events.clear()
         browser.send("Page.navigate", {"url": url}, session=session)
         browser.wait_for("Page.loadEventFired")
         browser.settle(1.0)
-        title = browser.send(
-            "Runtime.evaluate",
-            {"expression": "document.title", "returnByValue": True},
-            session=session,
-        )["result"]["value"]
-        checks = orjson.loads(
-            browser.send(
+
+        def evaluate(expression: str) -> Any:
+            return browser.send(
                 "Runtime.evaluate",
-                {"expression": PAGE_CHECKS, "returnByValue": True},
+                {"expression": expression, "returnByValue": True},
                 session=session,
             )["result"]["value"]
-        )
+
+        title = evaluate("document.title")
+        checks = orjson.loads(evaluate(PAGE_CHECKS))
+        layout = orjson.loads(evaluate(LAYOUT_CHECKS))
         shot = browser.send(
-            "Page.captureScreenshot", {"format": "png", "fromSurface": True}, session=session
+            "Page.captureScreenshot",
+            {
+                "format": "png",
+                "captureBeyondViewport": True,
+                "clip": {
+                    "x": 0,
+                    "y": 0,
+                    "width": layout["viewport"],
+                    "height": min(layout["height"], 16000) if whole else screen[1],
+                    "scale": 1,
+                },
+            },
+            session=session,
         )["data"]
         browser.settle(0.3)
     finally:
@@ -298,7 +395,7 @@ def visit(html: str, folder: Path, name: str) -> PageVisit:
         if e.get("method") == "Log.entryAdded"
         and e["params"]["entry"]["level"] in ("error", "warning")
     ]
-    return PageVisit(url, title, checks, requests, console, errors, base64.b64decode(shot))
+    return PageVisit(url, title, checks, layout, requests, console, errors, base64.b64decode(shot))
 
 
 def assert_inert(page: PageVisit) -> None:
@@ -327,14 +424,14 @@ def folder() -> Iterator[Path]:
 # -- the seed example ------------------------------------------------------------------------
 
 
-def seed_report() -> Report:
+def seed_report(moment: str | None = None) -> Report:
     log = MemoryLog(Codec())
     log.append(log.codec.read_input(SEED.read_bytes(), source=str(SEED)))
-    return build_report(log, title=SEED_TITLE)
+    return build_report(log, title=SEED_TITLE, as_of=moment, known_at=moment)
 
 
 def test_the_seed_report_in_a_browser(folder: Path) -> None:
-    html = sitrep_core.render(seed_report(), "html")
+    html = render_html(seed_report())
     page = visit(html, folder, "seed-report")
     assert_inert(page)
     assert page.title.startswith(SEED_TITLE)
@@ -348,6 +445,118 @@ def test_the_seed_report_in_a_browser(folder: Path) -> None:
         docs = ROOT / "docs" / "images"
         docs.mkdir(parents=True, exist_ok=True)
         (docs / "seed-report.png").write_bytes(page.screenshot)
+
+
+PHONE = (390, 844)
+DESK = (1280, 900)
+SMALLEST_TEXT_PX = 10.0
+
+
+@pytest.mark.parametrize(
+    ("screen", "mobile", "frame"),
+    [(PHONE, True, "narrow"), (DESK, False, "wide")],
+    ids=["phone-390", "desk-1280"],
+)
+def test_the_seed_report_fits_the_screen(
+    folder: Path, screen: tuple[int, int], mobile: bool, frame: str
+) -> None:
+    page = visit(
+        render_html(seed_report("2017-09-05T12:00")),
+        folder,
+        f"fit-{screen[0]}",
+        screen,
+        mobile,
+        whole=True,
+    )
+    assert_inert(page)
+    layout = page.layout
+    # a desk browser's scroll bar takes its width from the screen: the layout fills the rest
+    assert screen[0] - 20 <= layout["viewport"] <= screen[0]
+    assert layout["layoutWidth"] == layout["viewport"], "the page scrolls sideways"
+    assert layout["wider"] == []
+    pictures = [picture["class"] for picture in layout["pictures"]]
+    assert pictures == [f"map {frame}", f"timeline {frame}"]
+    assert layout["svgTexts"] > 50
+    assert layout["smallestSvgText"]["size"] >= SMALLEST_TEXT_PX, layout["smallestSvgText"]
+    assert layout["collisions"] == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"seed-report-{screen[0]}.png").write_bytes(page.screenshot)
+
+
+def test_the_layout_check_sees_a_page_that_scrolls_sideways(folder: Path) -> None:
+    """The checks above can fail: a line too long to wrap and a picture drawn small."""
+    wide = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>wide</title></head><body><pre>" + "x" * 120 + "</pre><figure>"
+        '<svg viewBox="0 0 960 100" style="width:100%"><text x="900" y="50" '
+        'style="font-size:12px">tiny, and too long to fit</text></svg></figure></body></html>'
+    )
+    page = visit(wide, folder, "wide-control", PHONE, True)
+    assert page.layout["layoutWidth"] > page.layout["viewport"]
+    assert page.layout["wider"] != []
+    assert page.layout["smallestSvgText"]["size"] < SMALLEST_TEXT_PX
+    assert page.layout["collisions"] != []  # the label sticks out of its picture
+
+
+AXE = Path(
+    os.environ.get("SITREP_AXE_JS")
+    or Path.home() / ".cache/sitrep-ci/node_modules/axe-core/axe.min.js"
+)
+AXE_RUN = """
+axe.run(document).then(result => JSON.stringify(result.violations.map(v => ({
+  id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ')),
+}))))
+"""
+
+
+def axe_violations(html: str, folder: Path, name: str, screen: tuple[int, int]) -> Any:
+    """What axe-core finds wrong with the page's accessibility, as a phone or a desk
+    browser lays it out (axe is given to the page through the DevTools protocol: the
+    page itself runs no script)."""
+    page = folder / f"{name}.html"
+    page.write_text(html, encoding="utf-8")
+    browser = Browser(Path(tempfile.mkdtemp(prefix="profile-", dir=folder)), folder / f"{name}.log")
+    try:
+        target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        browser.send("Page.enable", session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": screen[0], "height": screen[1], "deviceScaleFactor": 1,
+             "mobile": screen == PHONE},
+            session=session,
+        )  # fmt: skip
+        browser.send("Page.navigate", {"url": page.as_uri()}, session=session)
+        browser.wait_for("Page.loadEventFired")
+        browser.send(
+            "Runtime.evaluate", {"expression": AXE.read_text(encoding="utf-8")}, session=session
+        )
+        found = browser.send(
+            "Runtime.evaluate",
+            {"expression": AXE_RUN, "awaitPromise": True, "returnByValue": True},
+            session=session,
+        )["result"]["value"]
+    finally:
+        browser.close()
+    return orjson.loads(found)
+
+
+@pytest.mark.skipif(
+    not AXE.is_file(),
+    reason=f"axe-core is not at {AXE} (npm install axe-core; set SITREP_AXE_JS to its "
+    "axe.min.js; .ci/run installs it where npm is)",
+)
+@pytest.mark.parametrize("screen", [PHONE, DESK], ids=["phone-390", "desk-1280"])
+def test_axe_finds_nothing_wrong_with_the_seed_report(
+    folder: Path, screen: tuple[int, int]
+) -> None:
+    html = render_html(seed_report("2017-09-05T12:00"))
+    assert axe_violations(html, folder, f"axe-{screen[0]}", screen) == []
+    control = '<!DOCTYPE html><html><body><img src="data:,"><h3>x</h3></body></html>'
+    assert axe_violations(control, folder, f"axe-control-{screen[0]}", screen) != []
 
 
 # -- a log whose every text is a payload -------------------------------------------------------
@@ -414,7 +623,7 @@ def xss_events() -> list[Event]:
             values: dict[str, Any] = {}
             for field in attrs.fields(cls):
                 name, type_ = field.name, _type_of(cls, field.name)
-                if name in ("id", "occurred", "recorded", "corrects", "retracts"):
+                if name in ("id", "occurred", "recorded", "corrects", "retracts", "attribution"):
                     continue
                 if isinstance(field.validator, OneOf):
                     values[name] = field.validator.choices[copy % len(field.validator.choices)]
@@ -428,6 +637,14 @@ def xss_events() -> list[Event]:
                     values[name] = (places[0], places[1])
                 elif name == "new_convoy":
                     values[name] = None
+                elif name == "stances":
+                    values[name] = ("condemns", "warns")
+                elif name == "unclaimed":
+                    values[name] = False
+                elif _has(type_, Location):  # a place to draw on the map, in hostile words
+                    values[name] = Location(
+                        text=next(texts), relation="between", places=(places[0], places[1])
+                    )
                 elif _has(type_, Source):
                     values[name] = tuple(
                         Source(next(texts), "B", 2, url=next(urls), quote=next(texts))
@@ -443,12 +660,14 @@ def xss_events() -> list[Event]:
                     values[name] = (next(texts), next(texts))
                 elif _has(type_, str):
                     values[name] = next(texts)
-            event_id = f"e{number}.{copy} {next(texts)}"[:200].strip()
+            event_id = "".join(
+                c for c in f"e{number}.{copy} {next(texts)}"[:200] if c.isprintable()
+            ).strip()
             events.append(
                 cls(
                     id=event_id,
-                    occurred=f"2017-08-{20 + number:02d}",
-                    recorded=f"2017-08-{20 + number:02d}T{10 + copy}:00:00Z",
+                    occurred=f"2017-08-{1 + number:02d}",
+                    recorded=f"2017-08-{1 + number:02d}T{10 + copy}:00:00Z",
                     **values,
                 )
             )
@@ -474,7 +693,7 @@ def test_a_log_full_of_script_payloads_in_a_browser(folder: Path) -> None:
     log = MemoryLog(Codec())
     log.append(xss_events())
     report = build_report(log, title=PAYLOADS[0] + " " + PAYLOADS[5])
-    html = sitrep_core.render(report, "html")
+    html = render_html(report)
     assert "__sitrep_xss" in html  # the payloads are there, as text
     page = visit(html, folder, "xss-report")
     assert_inert(page)

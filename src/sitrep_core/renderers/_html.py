@@ -1,7 +1,8 @@
 """The HTML renderer: one self-contained page, every text from the log escaped.
 
 No request leaves the page: the style sheet is inline, the timeline and the convoy
-routes are inline SVG (see :mod:`._pictures`), there is no script, and a
+routes are inline SVG (see :mod:`._timeline_svg` and :mod:`._map`), each drawn for
+a wide and a narrow screen and chosen by the style sheet, there is no script, and a
 Content-Security-Policy forbids anything else. Every text reaches the page through
 Jinja2 autoescaping; dates are ``<time>`` elements with their machine form; a URL
 becomes a link only when :func:`safe_url` allows it.
@@ -13,14 +14,21 @@ import re
 from functools import cache
 from typing import Any
 
+import attrs
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from ..report import Report
 from ._blocks import Details, Item, Items, Link, Note, Paragraph, Quote, Raw, Section
 from ._document import document
-from ._pictures import route_plot, timeline_plot
+from ._geodata import load_basemap
+from ._map import NARROW as NARROW_MAP
+from ._map import WIDE as WIDE_MAP
+from ._map import RouteLegend, RouteMap, route_legend, route_map
 from ._renderer import Renderer
+from ._timeline_svg import NARROW as NARROW_TIMELINE
+from ._timeline_svg import WIDE as WIDE_TIMELINE
+from ._timeline_svg import timeline_plot
 from ._urls import safe_url
 
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -65,18 +73,46 @@ def environment() -> Environment:
     )
 
 
+@attrs.frozen
+class RoutePicture:
+    """A convoy's map in each frame, and the caption they share."""
+
+    maps: tuple[RouteMap, ...]
+    legend: RouteLegend
+
+
+def _routes(report: Report) -> dict[str, RoutePicture]:
+    names = report.names
+    legends = {c.key: legend for c in report.convoys if (legend := route_legend(c, names))}
+    if not legends:
+        return {}
+    basemap = load_basemap()
+    pictures = {}
+    for convoy in report.convoys:
+        if convoy.key not in legends:
+            continue
+        maps = [route_map(convoy, names, basemap, frame) for frame in (WIDE_MAP, NARROW_MAP)]
+        pictures[convoy.key] = RoutePicture(
+            tuple(m for m in maps if m is not None), legends[convoy.key]
+        )
+    return pictures
+
+
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     names = report.names
-    plots = {convoy.key: route_plot(convoy, names) for convoy in report.convoys}
+    timelines = [
+        timeline_plot(report.timeline, names, report.moment, frame)
+        for frame in (WIDE_TIMELINE, NARROW_TIMELINE)
+    ]
     return (
         environment()
         .get_template("report.html")
         .render(
             doc=document(report),
             csp=CONTENT_SECURITY_POLICY,
-            timeline=timeline_plot(report.timeline, names),
-            routes={key: plot for key, plot in plots.items() if plot is not None},
+            timelines=[plot for plot in timelines if plot is not None],
+            routes=_routes(report),
             kind=lambda block: _KINDS[type(block)],
             safe_url=safe_url,
         )
