@@ -22,6 +22,7 @@ from ..errors import ValidationError
 from ..model import BUILTIN_EVENT_TYPES, Event
 from ..model._time import FuzzyTime
 from ..model._values import Count, Qualifier, Reliability
+from ._shared import SharedValues, shared_string
 
 MAX_LINE_BYTES = 1 << 20
 """A line longer than this (1 MiB) is refused before it is parsed."""
@@ -165,7 +166,7 @@ def _structure_str_tuple(value: Any, _type: Any) -> tuple[str, ...]:
             raise ValidationError(
                 f"expected a string, got {_json_type(item)} {_short(item)}", field=f"[{index}]"
             )
-    return tuple(value)
+    return tuple(map(shared_string, value))
 
 
 def _is_array(type_: Any) -> bool:
@@ -213,16 +214,27 @@ class Codec:
         self.upcasters: dict[tuple[str, int], Upcaster] = {}
         for upcaster in upcasters:
             self.upcasters[(upcaster.type, upcaster.from_version)] = upcaster
+        self.shared = SharedValues()
         self.converter = self._make_converter()
         self._structure = {tag: self._structure_fn(cls) for tag, cls in self.types.items()}
         self._unstructure = {cls: self._unstructure_fn(cls) for cls in self.types.values()}
 
     def _make_converter(self) -> cattrs.Converter:
         conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
-        for kind, name in ((str, "a string"), (int, "a whole number"), (bool, "true or false")):
+        shared = self.shared
+        for kind, name in ((int, "a whole number"), (bool, "true or false")):
             conv.register_structure_hook(kind, _strict(kind, name))
+        strict_str = _strict(str, "a string")
+        conv.register_structure_hook(str, lambda v, t: shared_string(strict_str(v, t)))
         conv.register_structure_hook(float, _strict(float, "a number"))
-        conv.register_structure_hook(datetime, _structure_datetime)
+        conv.register_structure_hook(
+            datetime,
+            lambda v, t: (
+                shared.get(datetime, v, lambda d: _structure_datetime(d, t))
+                if isinstance(v, str)
+                else _structure_datetime(v, t)
+            ),
+        )
         conv.register_unstructure_hook(datetime, unstructure_datetime)
         conv.register_structure_hook(FuzzyTime, _structure_fuzzy)
         conv.register_unstructure_hook(FuzzyTime, lambda value: value.text)
@@ -261,7 +273,7 @@ class Codec:
             def structure(value: Any, type_: Any) -> Any:
                 if not isinstance(value, dict):
                     raise ValidationError(f"expected an object, got {_json_type(value)}")
-                return from_dict(value, type_)
+                return shared.get(cls, value, lambda data: from_dict(data, type_))
 
             return structure
 
@@ -275,12 +287,12 @@ class Codec:
 
         def structure_count(value: Any, _type: Any) -> Count:
             if type(value) is int:
-                return Count(value)
+                return shared.get(Count, value, Count)
             if not isinstance(value, dict):
                 raise ValidationError(
                     f"a count is a whole number or an object, got {_json_type(value)}"
                 )
-            return count_from_dict(value, Count)
+            return shared.get(Count, value, lambda data: count_from_dict(data, Count))
 
         conv.register_structure_hook(Count, structure_count)
         # value classes (ours and plugins') leave out fields equal to their defaults

@@ -1,0 +1,48 @@
+"""Equal values decoded once and shared: the one speed-up of reading a log.
+
+A log repeats itself: the same sources, counts, locations, recorded moments and
+names recur on line after line. Frozen values can be shared safely, so each distinct
+one is built (and checked, like any input) the first time its JSON is seen, and the
+same object is handed out after that. It costs a dictionary lookup instead of a
+construction, and a log's events hold one copy of each repeated value.
+
+The table belongs to one :class:`~sitrep_core.Codec` (an explicit object, not module
+state) and is bounded: past its limit it starts over.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import orjson
+
+T = TypeVar("T")
+
+SHORT = 80
+"""Strings up to this long are interned: keys, names, statuses, tags recur."""
+
+
+def shared_string(value: str) -> str:
+    """The one copy of a short string that recurs (a key, a status, a name)."""
+    return sys.intern(value) if len(value) <= SHORT else value
+
+
+class SharedValues:
+    """Values built from JSON, by their JSON, so that equal ones are one object."""
+
+    def __init__(self, limit: int = 1 << 15) -> None:
+        self.limit = limit
+        self._values: dict[tuple[Any, bytes], Any] = {}
+
+    def get(self, kind: Any, data: Any, build: Callable[[Any], T]) -> T:
+        """The value ``build(data)`` makes, built once for each distinct ``data``."""
+        key = (kind, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+        found: T | None = self._values.get(key)
+        if found is None:
+            found = build(data)
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            self._values[key] = found
+        return found
