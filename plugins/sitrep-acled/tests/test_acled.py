@@ -433,6 +433,7 @@ def test_the_csv_is_rfc_4180_and_deterministic() -> None:
     ]
     report = report_of(reference() + events)
     text = sitrep_acled.render_acled(report)
+    # the same events in another log: the same CSV, whenever the test runs
     assert text == sitrep_acled.render_acled(report_of(reference() + events))
     assert text.endswith("\r\n") and "\r\n" in text.splitlines(keepends=True)[0]
     rows = read(text)
@@ -440,6 +441,9 @@ def test_the_csv_is_rfc_4180_and_deterministic() -> None:
     assert rows[0]["source"] == "Associated Press; Coalition press release"
     assert rows[2]["notes"].endswith('said "no",\nthen left')
     assert rows[1]["latitude"] == "" and rows[1]["fatalities"] == "0"
+    # an event given without ``recorded`` has the time its log recorded it
+    assert rows[1]["timestamp"] == str(int(LEARNT.timestamp()))
+    assert rows[0]["timestamp"] == str(int(datetime(2017, 8, 30, 17, tzinfo=UTC).timestamp()))
 
 
 def test_cells_that_look_like_formulas_stay_text() -> None:
