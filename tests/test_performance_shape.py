@@ -153,9 +153,18 @@ def test_capped_lists_say_what_they_left_out(small_caps: None) -> None:
 
 
 def test_the_caps_keep_small_reports_whole() -> None:
-    report = sr.build_report(synthetic_log(400))
-    assert report.figures_omitted == 0 or len(report.figures) == _report.FIGURE_LIMIT
-    assert all(c.route_omitted == 0 for c in report.convoys if len(c.route) < 25)
+    # 200 events: convoys, figures, stances and sources, every list under its cap
+    log = synthetic_log(200)
+    report = sr.build_report(log)
+    full = sr.replay(log)
+    assert full["convoys"] and full["figures"] and full["stances"] and full["sources"]
+    assert any(c.route for c in full["convoys"]) and any(s.events for s in full["sources"])
+    assert report.figures == full["figures"] and report.figures_omitted == 0
+    assert report.convoys == full["convoys"]
+    assert report.stances == full["stances"]
+    assert report.sources == full["sources"]
+    assert report.timeline == full["timeline"] and report.timeline_total == len(full["timeline"])
+    assert all(u.omitted == 0 for u in report.updates)
 
 
 # -- streaming replay -----------------------------------------------------------------------
