@@ -4,10 +4,10 @@ The figures (crash trials, events acknowledged and found, torn tails set aside,
 concurrent writers' rates) are printed at the end of the module's run and written
 to ``tests/artifacts/log_processes.json``::
 
-    python -m pytest tests/test_log_processes.py -s
+    python -m pytest -n 0 tests/test_log_processes.py -s
 
-``SITREP_CRASH_TRIALS=500`` runs 500 crash trials a backend (by default 30 for jsonl,
-10 for the database stores).
+``SITREP_CRASH_TRIALS=500`` runs 500 crash trials a backend (by default 12 for jsonl,
+4 for the database stores, times ``SITREP_TRIALS_SCALE``: see ``tests/_trials.py``).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 import pytest
+from _trials import trials
 from _writers import crash_batch_sizes, crash_writer, sample_event, write_batches
 
 from sitrep_core import Codec, TornTailWarning, open_log
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
     from conftest import Targets
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CRASH_TRIALS = os.environ.get("SITREP_CRASH_TRIALS")
-"""Trials a backend; by default 30 for jsonl (the store that must recover by itself), 10 else."""
+CRASH_TRIALS = "SITREP_CRASH_TRIALS"
+"""Trials a backend; by default 12 for jsonl (the store that must recover by itself), 4 else."""
 STORED_BACKENDS = ("jsonl", "sqlite", "postgresql")
 
 SUMMARY: dict[str, Any] = {"concurrent": {}, "crash": {}}
@@ -247,8 +248,7 @@ def test_a_killed_writer_loses_no_acknowledged_batch_and_leaves_no_partial_one(
     rng = random.Random(20170828)
     codec = Codec()
     figures = Counter[str]()
-    default = 30 if targets.backend == "jsonl" else 10
-    for trial in range(int(CRASH_TRIALS) if CRASH_TRIALS else default):
+    for trial in range(trials(CRASH_TRIALS, 12 if targets.backend == "jsonl" else 4)):
         target = targets.new()
         # half the jsonl trials write in small pieces, so kills land inside batches
         short = 1024 if targets.backend == "jsonl" and trial % 2 else None

@@ -1,7 +1,7 @@
 """Helpers of the hardening tests: the seed lines, a time limit per example, mutations.
 
-``SITREP_FUZZ_EXAMPLES`` scales the number of hypothesis examples of the fuzz tests
-(default 200 a test); ``SITREP_FAULT_TRIALS`` the number of crash trials.
+``SITREP_FUZZ_EXAMPLES`` sets the number of hypothesis examples of the fuzz tests
+(default 100 a test, times ``SITREP_TRIALS_SCALE``: see ``tests/_trials.py``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from types import FrameType
 from typing import Any
 
 import orjson
+from _trials import trials
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -24,7 +25,7 @@ ROOT = TESTS.parent
 SEED = ROOT / "examples" / "qalamoun-2017" / "events.jsonl"
 ARTIFACTS = TESTS / "artifacts"
 
-FUZZ_EXAMPLES = int(os.environ.get("SITREP_FUZZ_EXAMPLES", "200"))
+FUZZ_EXAMPLES = trials("SITREP_FUZZ_EXAMPLES", 100)
 EXAMPLE_SECONDS = float(os.environ.get("SITREP_FUZZ_EXAMPLE_SECONDS", "5"))
 """No single fuzz example may take longer: past this it is a hang, and the test fails."""
 

@@ -6,10 +6,11 @@ append works. The multi-process trial starts several writers on one JSON Lines l
 and kills them with SIGKILL at random moments; its figures are printed at the end
 and kept in ``tests/artifacts/hardening_faults.json``::
 
-    SITREP_FAULT_TRIALS=300 python -m pytest tests/hardening/test_faults.py -k killed -s
+    SITREP_FAULT_TRIALS=300 python -m pytest -n 0 tests/hardening/test_faults.py -k killed -s
 
-``SITREP_FAULT_TRIALS`` (default 20) sets the number of trials, ``SITREP_FAULT_EXAMPLES``
-(default 40) the number of fault sequences tried on each store.
+``SITREP_FAULT_TRIALS`` (default 8) sets the number of trials, ``SITREP_FAULT_EXAMPLES``
+(default 15) the number of fault sequences tried on each store; ``SITREP_TRIALS_SCALE``
+multiplies both defaults (``tests/_trials.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import orjson
 import pytest
 from _fault_writer import batch_sizes
 from _hardening import ARTIFACTS, time_limit
+from _trials import trials
 from _writers import sample_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -43,8 +45,8 @@ from sitrep_core import Event, StoreUnavailableError, TornTailWarning
 from sitrep_core.stores._jsonl import JsonlLog
 from sitrep_core.stores._sqlite import SqliteLog
 
-TRIALS = int(os.environ.get("SITREP_FAULT_TRIALS", "20"))
-EXAMPLES = int(os.environ.get("SITREP_FAULT_EXAMPLES", "40"))
+TRIALS = trials("SITREP_FAULT_TRIALS", 8)
+EXAMPLES = trials("SITREP_FAULT_EXAMPLES", 15)
 WRITER = Path(__file__).parent / "_fault_writer.py"
 WRITERS_PER_TRIAL = 3
 

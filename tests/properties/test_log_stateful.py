@@ -3,6 +3,8 @@
 The default run is short (a few seconds a backend). For a longer hunt::
 
     SITREP_STATEFUL_EXAMPLES=500 SITREP_STATEFUL_STEPS=40 python -m pytest tests/properties
+
+(``SITREP_TRIALS_SCALE`` multiplies the default number of examples: ``tests/_trials.py``.)
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import attrs
+from _trials import trials
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -28,7 +31,7 @@ from sitrep_core import ConflictError, DuplicateIdError, Event, EventLog, open_l
 if TYPE_CHECKING:
     from conftest import Targets
 
-EXAMPLES = int(os.environ.get("SITREP_STATEFUL_EXAMPLES", "10"))
+EXAMPLES = trials("SITREP_STATEFUL_EXAMPLES", 10)
 STEPS = int(os.environ.get("SITREP_STATEFUL_STEPS", "15"))
 
 
