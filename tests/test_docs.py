@@ -90,7 +90,12 @@ BLOCKS = {path: blocks_of(path) for path in doc_files()}
 
 def params(*languages: str) -> list[Any]:
     return [
-        pytest.param(block, id=f"{block.where}-{block.language}")
+        # one file's blocks share a session, in order: one worker runs them (pytest-xdist)
+        pytest.param(
+            block,
+            id=f"{block.where}-{block.language}",
+            marks=pytest.mark.xdist_group(f"docs-{block.path.name}"),
+        )
         for blocks in BLOCKS.values()
         for block in blocks
         if block.language in languages

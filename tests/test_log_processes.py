@@ -42,6 +42,9 @@ STORED_BACKENDS = ("jsonl", "sqlite", "postgresql")
 
 SUMMARY: dict[str, Any] = {"concurrent": {}, "crash": {}}
 
+# the module's figures are written when it is done: its tests run in one process
+pytestmark = pytest.mark.xdist_group("log-processes")
+
 
 @pytest.fixture(scope="module", autouse=True)
 def summary() -> Iterator[dict[str, Any]]:

@@ -327,18 +327,20 @@ def test_follow_falls_back_to_polling(url: str) -> None:
     assert seen == ["old-1", "old-2", "new-b0-e0", "new-b0-e1"]
 
 
-def test_follow_ends_after_a_quiet_timeout_and_closes_its_connection(
-    log: PostgresLog, url: str
-) -> None:
-    log.append([sample_event(0)])
-    started = time.monotonic()
-    assert [r.position for r in log.follow(1, timeout=0.3)] == [1]
-    assert 0.25 < time.monotonic() - started < 5
-    listening = sql(
-        url,
-        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%%' "
-        "AND application_name = 'sitrep' AND state <> 'active'",
-    )
+def test_follow_ends_after_a_quiet_timeout_and_closes_its_connection(url: str) -> None:
+    # a name of its own: other tests (and other runs) on the server follow logs too
+    name = f"sitrep_test_{uuid.uuid4().hex[:16]}"
+    with PostgresLog(f"{url}&application_name={name}") as log:
+        log.append([sample_event(0)])
+        started = time.monotonic()
+        assert [r.position for r in log.follow(1, timeout=0.3)] == [1]
+        assert 0.25 < time.monotonic() - started < 5
+        listening = sql(
+            url,
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN%%' "
+            "AND application_name = %s AND state <> 'active'",
+            (name,),
+        )
     assert listening == [(0,)]
 
 

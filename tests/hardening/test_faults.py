@@ -58,6 +58,9 @@ fault_settings = settings(
 
 FIGURES: dict[str, Any] = {}
 
+# the module's figures are written when it is done: its tests run in one process
+pytestmark = pytest.mark.xdist_group("hardening-faults")
+
 
 @pytest.fixture(scope="module", autouse=True)
 def figures() -> Iterator[dict[str, Any]]:
