@@ -1,8 +1,9 @@
 """No stage imports a later one.
 
 The library is a data path, each stage a package (or module) of ``sitrep_core``:
-errors < model < codec < stores < projections < replay < report < renderers < plugins
-< cli. A stage may import itself and the stages before it, never one after it, so that
+errors < model < codec < imports < stores < projections < replay < report < renderers
+< frames < plugins < cli. ``imports`` (other tools' files read into events) needs only
+the codec; ``frames`` (the log as a table) phrases events as the renderers do. A stage may import itself and the stages before it, never one after it, so that
 each can be read, tested and replaced knowing only what comes before. ``views.py`` and
 the top-level ``__init__.py``/``__main__.py`` are the public face and may import
 anything; no stage may import the public face (it imports every stage).
@@ -28,11 +29,13 @@ STAGES = (
     "errors",
     "model",
     "codec",
+    "imports",
     "stores",
     "projections",
     "replay",
     "report",
     "renderers",
+    "frames",
     "plugins",
     "cli",
 )

@@ -61,10 +61,19 @@ def seed_lines() -> list[bytes]:
     return [line for line in SEED.read_bytes().splitlines() if line.strip()]
 
 
+def example_lines() -> list[bytes]:
+    """The lines of every example's log (``examples/*/events.jsonl``), the seed's first."""
+    others = sorted(p for p in (ROOT / "examples").glob("*/events.jsonl") if p != SEED)
+    return seed_lines() + [
+        line for path in others for line in path.read_bytes().splitlines() if line.strip()
+    ]
+
+
 def seed_by_type() -> dict[str, dict[str, Any]]:
-    """The first seed line of each event type, parsed; a retraction made up to match."""
+    """The first example line of each event type (the seed's where it has one), parsed;
+    a retraction made up to match."""
     found: dict[str, dict[str, Any]] = {}
-    for line in seed_lines():
+    for line in example_lines():
         data = orjson.loads(line)
         found.setdefault(data["type"], data)
     found.setdefault(

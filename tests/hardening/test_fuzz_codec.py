@@ -11,6 +11,7 @@ exit code 2.
 from __future__ import annotations
 
 import copy
+import re
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,6 +21,7 @@ import orjson
 import pytest
 from _hardening import (
     SEED,
+    example_lines,
     fuzz_settings,
     mutated,
     seed_by_type,
@@ -37,6 +39,11 @@ from sitrep_core.stores._log import MemoryLog
 CODEC = Codec()
 LINES = seed_lines()
 BASES = seed_by_type()
+EXAMPLES_BY_TYPE: dict[str, list[dict[str, Any]]] = {}
+for _line in map(orjson.loads, example_lines()):
+    EXAMPLES_BY_TYPE.setdefault(_line["type"], []).append(_line)
+for _tag, _line in BASES.items():  # a type no example has (a retraction): the made-up one
+    EXAMPLES_BY_TYPE.setdefault(_tag, [_line])
 
 
 def check_event(event: Event) -> None:
@@ -193,33 +200,62 @@ def _mentions(type_: Any, kind: type) -> bool:
     return any(_mentions(arg, kind) for arg in typing.get_args(type_))
 
 
+def _nested(value: Any, path: Path) -> Iterator[Path]:
+    """The paths inside a JSON value: each key of an object, the first item of an array."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield (*path, key)
+            yield from _nested(inner, (*path, key))
+    elif isinstance(value, list) and value:
+        yield (*path, 0)
+        yield from _nested(value[0], (*path, 0))
+
+
+def _made_up(cls: type, name: str, base: dict[str, Any]) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Nested paths of a field no example line fills: sources and counts, made up."""
+    type_ = _field_type(cls, name)
+    if _mentions(type_, Source):
+        line = {**base, name: [{"name": "AP", "reliability": "B", "credibility": 2}]}
+        yield from (((name, 0, sub.name), line) for sub in attrs.fields(Source))
+    elif _mentions(type_, Count) and typing.get_origin(type_) is not dict:
+        line = {**base, name: {"value": 3, "qualifier": "approx", "text": "about 3"}}
+        yield from (((name, sub.name), line) for sub in attrs.fields(Count))
+    elif _mentions(type_, Count):
+        line = {**base, name: {"buses": {"value": 17, "qualifier": "approx"}}}
+        yield (name, "buses"), line
+        yield from (((name, "buses", sub.name), line) for sub in attrs.fields(Count))
+
+
 def field_paths(tag: str) -> Iterator[tuple[Path, dict[str, Any]]]:
     """Every field of an event type (absent ones too), nested value fields as well,
-    each with a valid line whose value there is to be replaced."""
+    each with a valid line whose value there is to be replaced: the nested fields of
+    the example lines of that type, and made-up sources and counts where none has one."""
     cls = CODEC.types[tag]
-    base = copy.deepcopy(BASES[tag])
+    lines = EXAMPLES_BY_TYPE[tag]
+    base = copy.deepcopy(lines[0])
     yield ("type",), base
     yield ("v",), base
     for field in attrs.fields(cls):
         name = field.name
-        type_ = _field_type(cls, name)
         yield (name,), base
-        if _mentions(type_, Source):
-            line = {**base, name: [{"name": "AP", "reliability": "B", "credibility": 2}]}
-            for sub in attrs.fields(Source):
-                yield (name, 0, sub.name), line
-        elif typing.get_origin(type_) is dict:
-            line = {**base, name: {"buses": {"value": 17, "qualifier": "approx"}}}
-            yield (name, "buses"), line
-            for sub in attrs.fields(Count):
-                yield (name, "buses", sub.name), line
-        elif _mentions(type_, Count):
-            line = {**base, name: {"value": 3, "qualifier": "approx", "text": "about 3"}}
-            for sub in attrs.fields(Count):
-                yield (name, sub.name), line
-        elif _mentions(type_, tuple):
-            line = {**base, name: ["first", "second"]}
-            yield (name, 1), line
+        seen: set[Path] = set()
+        for line in lines:
+            for path in _nested(line.get(name), (name,)):
+                if path not in seen:
+                    seen.add(path)
+                    yield path, line
+        if not seen:
+            for path, line in _made_up(cls, name, base):
+                if _decodes(line):
+                    yield path, line
+
+
+def _decodes(line: dict[str, Any]) -> bool:
+    try:
+        CODEC.decode(orjson.dumps(line))
+    except ValidationError:
+        return False
+    return True
 
 
 def with_value(line: dict[str, Any], path: Path, value: Any) -> bytes:
@@ -422,12 +458,18 @@ def run(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def _huge_count() -> bytes:
+    """The first seed line with a count, its value made 2**64."""
+    line = next(line for line in LINES if re.search(rb'"value": ?\d', line))
+    return re.sub(rb'"value": ?\d+', b'"value": 18446744073709551616', line, count=1)
+
+
 BAD_INPUTS: dict[str, Callable[[], bytes]] = {
     "random bytes": lambda: bytes(range(256)) * 4,
     "a cut line": lambda: LINES[5][:-40] + b"\n",
     "a flipped byte": lambda: LINES[5].replace(b'"id"', b'"i\xe4"', 1) + b"\n",
     "a wrong type": lambda: LINES[5].replace(b'"name": "', b'"name": 5, "x": "', 1) + b"\n",
-    "2**64": lambda: LINES[33].replace(b'"value": 308', b'"value": 18446744073709551616') + b"\n",
+    "2**64": lambda: _huge_count() + b"\n",
     "1e400": lambda: with_value(BASES["place"], ("lat",), ("raw", "1e400")) + b"\n",
     "a long line": lambda: b'{"type":"strike","notes":"' + b"x" * MAX_LINE_BYTES + b'"}\n',
     "deep nesting": lambda: b"[" * 100_000 + b"\n",
