@@ -3,10 +3,11 @@
 The library is a data path, each stage a package (or module) of ``sitrep_core``:
 errors < model < codec < imports < stores < projections < replay < report < renderers
 < frames < plugins < cli. ``imports`` (other tools' files read into events) needs only
-the codec; ``frames`` (the log as a table) phrases events as the renderers do. A stage may import itself and the stages before it, never one after it, so that
-each can be read, tested and replaced knowing only what comes before. ``views.py`` and
-the top-level ``__init__.py``/``__main__.py`` are the public face and may import
-anything; no stage may import the public face (it imports every stage).
+the codec; ``frames`` (the log as a table) phrases events as the renderers do. A stage
+may import itself and the stages before it, never one after it, so that each can be
+read, tested and replaced knowing only what comes before. ``views.py`` and the
+top-level ``__init__.py``/``__main__.py`` are the public face and may import anything;
+no stage may import the public face (it imports every stage).
 
 The source is parsed, not imported: every import counts, including those inside
 functions, under ``if TYPE_CHECKING:`` and ``importlib.import_module("...")`` with a
