@@ -7,13 +7,10 @@ does not (timings are the benchmarks' job: ``benchmarks/bench_replay.py``).
 - a replay or a report after one new event, from live checkpoints, reads that event
   (and the one record that proves the checkpoint is of this log), not the log;
 - a reader that has not indexed a JSON Lines file finds a position by bisection;
-- the stored-record path of the codec builds what the checked path builds;
-- the projections' indexes give what a full rebuild gives.
 """
 
 from __future__ import annotations
 
-import random
 import sys
 import weakref
 from collections.abc import Iterator
@@ -25,8 +22,7 @@ import orjson
 import pytest
 
 import sitrep_core as sr
-from sitrep_core.projections._indexed import Ordered
-from sitrep_core.replay._replay import ViewContext
+from sitrep_core.projections import Fact, ViewContext
 from sitrep_core.report import _report
 from sitrep_core.stores._jsonl import _seek_position
 
@@ -181,21 +177,12 @@ class _Watcher(sr.Projection[list[int], int]):
     def initial(self) -> list[int]:
         return []
 
-    def apply(self, state: list[int], event: sr.Event, position: int) -> None:
-        if position % 50 == 0:
+    def apply(self, state: list[int], fact: Fact) -> None:
+        if fact.position % 50 == 0:
             state.append(self.log.alive)
-
-    def revoke(self, state: list[int], event_id: str) -> None:
-        pass
 
     def view(self, state: list[int], context: ViewContext) -> int:
         return max(state, default=0)
-
-    def dump(self, state: list[int], codec: sr.Codec) -> Any:
-        return state
-
-    def load(self, data: Any, codec: sr.Codec) -> list[int]:
-        return list(data)
 
 
 @pytest.mark.parametrize("backend", ["jsonl", "sqlite"])
@@ -267,58 +254,3 @@ def test_a_fresh_reader_finds_a_position_by_bisection(tmp_path: Path) -> None:
         assert _seek_position(handle, 6001) is None  # past the end: read line by line
     fresh = sr.open_log(path)
     assert [r.position for _, r in zip(range(2), fresh.read(4321), strict=False)] == [4321, 4322]
-
-
-# -- equivalences ---------------------------------------------------------------------------
-
-
-def test_the_stored_record_path_builds_what_the_checked_path_builds() -> None:
-    codec = sr.Codec()
-    for event in synthetic.events(3000, seed=5):
-        data = orjson.loads(codec.encode(event))
-        fast, checked = codec.from_stored(data), codec.from_dict(data)
-        assert fast == checked and type(fast) is type(checked)
-        assert codec.encode(fast) == codec.encode(event)
-
-
-@pytest.mark.parametrize(
-    ("line", "field"),
-    [
-        ({"type": "statement", "v": 1, "id": "x", "occurred": "2017"}, "speaker"),
-        (
-            {"type": "strike", "v": 2, "id": "x", "occurred": "2017", "actor": "a", "nope": 1},
-            "nope",
-        ),
-        (
-            {"type": "strike", "v": 2, "id": "x", "occurred": "2017", "actor": "a", "near": "b"},
-            "near",
-        ),
-        ({"type": "strike", "v": 2, "id": "x", "occurred": "2017-13", "actor": "a"}, "occurred"),
-    ],
-)
-def test_a_stored_line_that_does_not_build_says_why(line: dict[str, Any], field: str) -> None:
-    with pytest.raises(sr.ValidationError) as caught:
-        sr.Codec().from_stored(line)
-    assert caught.value.field == field
-
-
-def test_an_ordered_index_is_a_sorted_list() -> None:
-    rng = random.Random(7)
-    ordered: Ordered[int] = Ordered()
-    expected: dict[int, sr.Event] = {}
-    event = sr.Statement(occurred="2017", speaker="a", subject="b", stance="denies")
-    for step in range(3000):
-        if expected and rng.random() < 0.3:
-            key = rng.choice(list(expected))
-            assert ordered.remove(key)
-            del expected[key]
-        else:
-            key = rng.randrange(10**9) if rng.random() < 0.5 else max(expected, default=0) + 1
-            if key in expected:
-                continue
-            ordered.add(key, event)
-            expected[key] = event
-        if step % 97 == 0:
-            assert ordered.keys() == sorted(expected)
-            assert ordered.items(lambda e, k: k) == sorted(expected)
-    assert not ordered.remove(-1)
