@@ -128,6 +128,14 @@ def report_schema() -> dict[str, Any]:
     root = builder._object(Report)
     _require_all(root)
     _require_all(builder.defs)
+    # what report_data leaves out: every plugin view again (they are in sections), and
+    # the Markdown and HTML a plugin wrote for its section
+    del root["properties"]["extra"]
+    root["required"].remove("extra")
+    section = builder.defs["Section"]
+    for name in ("markdown", "html"):
+        del section["properties"][name]
+        section["required"].remove(name)
     root["properties"] = {
         "schema": {
             "const": REPORT_SCHEMA,
