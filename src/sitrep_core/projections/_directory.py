@@ -85,12 +85,16 @@ class Directory:
     _subject_index: dict[str, Subject] = attrs.field(init=False, repr=False, eq=False)
     _refs: dict[tuple[str, str], Ref] = attrs.field(init=False, repr=False, eq=False)
     """References already resolved: views resolve the same few names over and over."""
+    _points: dict[tuple[str, ...], tuple[float, float] | None] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         object.__setattr__(self, "_actor_index", _index(self.actors))
         object.__setattr__(self, "_place_index", _index(self.places))
         object.__setattr__(self, "_subject_index", _index(self.subjects))
         object.__setattr__(self, "_refs", {})
+        object.__setattr__(self, "_points", {})
 
     def actor(self, name: str | None) -> Actor | None:
         return None if name is None else self._actor_index.get(fold_name(name))
@@ -132,6 +136,12 @@ class Directory:
 
     def coordinates(self, names: Iterable[str]) -> tuple[float, float] | None:
         """The mean (lat, lon) of the named places that have coordinates."""
+        key = tuple(names)
+        if key not in self._points:
+            self._points[key] = self._mean_point(key)
+        return self._points[key]
+
+    def _mean_point(self, names: tuple[str, ...]) -> tuple[float, float] | None:
         points = [(p.lat, p.lon) for p in map(self.place, names) if p and p.lat is not None]
         if not points:
             return None
