@@ -16,8 +16,6 @@ import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-import orjson
-
 T = TypeVar("T")
 
 SHORT = 80
@@ -29,16 +27,26 @@ def shared_string(value: str) -> str:
     return sys.intern(value) if len(value) <= SHORT else value
 
 
+def _frozen(data: Any) -> Any:
+    """JSON data as a hashable key (an object's keys in order: equal objects as JSON
+    writes them compare equal; a reordered one is only a second entry)."""
+    if isinstance(data, dict):
+        return tuple((key, _frozen(value)) for key, value in data.items())
+    if isinstance(data, list):
+        return (list, *map(_frozen, data))
+    return (type(data), data)  # 1 and True and 1.0 are equal in Python, not in JSON
+
+
 class SharedValues:
     """Values built from JSON, by their JSON, so that equal ones are one object."""
 
     def __init__(self, limit: int = 1 << 15) -> None:
         self.limit = limit
-        self._values: dict[tuple[Any, bytes], Any] = {}
+        self._values: dict[tuple[Any, Any], Any] = {}
 
     def get(self, kind: Any, data: Any, build: Callable[[Any], T]) -> T:
         """The value ``build(data)`` makes, built once for each distinct ``data``."""
-        key = (kind, orjson.dumps(data, option=orjson.OPT_SORT_KEYS))
+        key = (kind, _frozen(data))
         found: T | None = self._values.get(key)
         if found is None:
             found = build(data)
