@@ -16,6 +16,7 @@ from _writers import sample_event
 
 from sitrep_core import Codec, ConflictError, CorruptLogError, TornTailWarning, open_log
 from sitrep_core.stores._jsonl import JsonlLog
+from sitrep_core.stores._log import chain_hash
 
 WRITERS = Path(__file__).parent / "_writers.py"
 
@@ -357,13 +358,27 @@ def test_a_corrupt_line_mid_file_names_the_file_and_line(path: Path) -> None:
     assert torn_files(path) == []
 
 
+def rechained(lines: list[bytes]) -> bytes:
+    """The lines with every hash made again: a forger's edit, invisible to the chain."""
+    out, prev = [], "0" * 64
+    for line in lines:
+        data = orjson.loads(line)
+        event = line[line.index(b',"event":') + 9 : line.rindex(b"}")]
+        digest = chain_hash(data["position"], prev, event)
+        head = line[: line.index(b',"prev":')]
+        rest = line[line.index(b'"hash":') + 7 + 66 :]
+        out.append(head + b',"prev":"%s","hash":"%s"' % (prev.encode(), digest.encode()) + rest)
+        prev = digest
+    return b"".join(out)
+
+
 def test_an_event_that_does_not_decode_names_the_line(path: Path) -> None:
     fill(path, 1, 1)
     lines = path.read_bytes().splitlines(keepends=True)
     lines[1] = lines[1].replace(b'"type":"convoy-move"', b'"type":"no-such-type"')
-    path.write_bytes(b"".join(lines))
+    path.write_bytes(rechained(lines))
     with open_log(path) as log:
-        with pytest.raises(CorruptLogError, match=r"line 2: the event does not decode"):
+        with pytest.raises(CorruptLogError, match=r"line 2, event 'e1': the event does not decode"):
             list(log.read())
         assert not log.verify().ok
 

@@ -58,7 +58,7 @@ def test_schema_and_version_table_are_created(log: SqliteLog, path: Path) -> Non
     tables = {row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"sitrep_events", "sitrep_schema_version"} <= tables
     versions = query(path, "SELECT version, description FROM sitrep_schema_version")
-    assert versions == [(SCHEMA_VERSION, "events table")]
+    assert versions == [(1, "events table"), (SCHEMA_VERSION, "streams")]
     assert log.schema_version == SCHEMA_VERSION
 
 
@@ -66,7 +66,7 @@ def test_reopening_does_not_migrate_again(path: Path) -> None:
     for _ in range(3):
         with SqliteLog(path) as opened:
             opened.append([sample_event(opened.head)])
-    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(1,)]
+    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(SCHEMA_VERSION,)]
     assert query(path, "SELECT count(*) FROM sitrep_events") == [(3,)]
 
 
@@ -236,7 +236,7 @@ def test_several_processes_may_create_the_same_file_at_once(path: Path) -> None:
     with SqliteLog(path, create=False) as opened:
         assert opened.head == 16
         assert opened.verify()
-    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(1,)]
+    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(SCHEMA_VERSION,)]
 
 
 def test_follow_catches_up_then_sees_another_process_append(log: SqliteLog, path: Path) -> None:
