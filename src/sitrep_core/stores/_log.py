@@ -9,7 +9,6 @@ supplies storage, a lock and a few lookups (the ``_`` methods below).
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from abc import ABC, abstractmethod
@@ -25,9 +24,28 @@ import orjson
 from ..codec._codec import MAX_LINE_BYTES, Codec
 from ..errors import ConflictError, CorruptLogError, DuplicateIdError, ValidationError
 from ..model import Event
+from ._chain import (
+    GENESIS,
+    ChainCheck,
+    RawRecord,
+    StoredEvent,
+    StoredRow,
+    chain_hash,
+    event_id_in,
+)
 
-GENESIS = "0" * 64
-"""The ``prev`` of the first record."""
+__all__ = [
+    "GENESIS",
+    "AppendResult",
+    "ChainCheck",
+    "EventLog",
+    "RawRecord",
+    "Record",
+    "StoredEvent",
+    "StoredRow",
+    "VerifyResult",
+    "chain_hash",
+]
 
 MAX_EVENT_BYTES = MAX_LINE_BYTES - 512
 """The largest encoded event a store takes: its record line (event, position, links and
@@ -37,23 +55,6 @@ Clock = Callable[[], datetime]
 OnDuplicate = Literal["skip", "error"]
 Wait = Callable[[float], None]
 """Waits up to the given seconds for news of an append (or returns early)."""
-
-
-def chain_hash(position: int, prev: str, event_bytes: bytes) -> str:
-    """The hash that links a record to the one before it; the same in every store."""
-    digest = hashlib.sha256(b"sitrep-chain-v1\n%d\n%s\n" % (position, prev.encode("ascii")))
-    digest.update(event_bytes)
-    return digest.hexdigest()
-
-
-@attrs.frozen
-class RawRecord:
-    """A record exactly as stored: the event's bytes are what the hash covers."""
-
-    position: int
-    prev: str
-    hash: str
-    event_bytes: bytes
 
 
 @attrs.frozen
@@ -107,74 +108,6 @@ class VerifyResult:
             if p
         )
         return f"broken at {where}: {self.problem}"
-
-
-@attrs.frozen
-class StoredEvent:
-    """What a store knows of a stored event id: where it is, its bytes and stream."""
-
-    position: int
-    event_bytes: bytes
-    stream: str
-
-
-@attrs.frozen
-class StoredRow:
-    """One record as a store holds it, before decoding (for stores only)."""
-
-    position: int
-    prev: str
-    hash: str
-    event_bytes: bytes
-    stream: str | None = None
-    line: int | None = None
-    """The file's line (JSON Lines), for error messages."""
-    problem: str | None = None
-    """What the store found wrong with the row before any check (not a record at all)."""
-    event: Event | None = attrs.field(default=None, eq=False, repr=False)
-    """The event the bytes encode, when the store has it already."""
-    data: dict[str, Any] | None = attrs.field(default=None, eq=False, repr=False)
-    """The bytes parsed, when the store parsed them already."""
-
-
-class ChainCheck:
-    """Checks rows as they stream: positions follow on, each ``prev`` is the hash
-    before, each hash is the one its bytes give. ``sparse`` allows gaps (a read of
-    one stream or some types through an index): then a link is checked wherever two
-    consecutive positions meet, and every row's own hash always."""
-
-    __slots__ = ("expected", "prev", "sparse")
-
-    def __init__(self, start: int = 1, prev: str | None = GENESIS, *, sparse: bool = False):
-        self.expected = start
-        self.prev = prev if start == 1 else None
-        self.sparse = sparse
-
-    def problem(self, row: StoredRow) -> str | None:
-        """What is wrong with the next row, or None (and the row is taken as checked)."""
-        if row.problem is not None:
-            return row.problem
-        if row.position != self.expected and not (self.sparse and row.position > self.expected):
-            return (
-                f"position {row.position} where {self.expected} was expected "
-                "(a record was removed, inserted, repeated or reordered)"
-            )
-        if row.position == self.expected and self.prev is not None and row.prev != self.prev:
-            return "the link to the previous record does not match (removed or reordered)"
-        if chain_hash(row.position, row.prev, row.event_bytes) != row.hash:
-            return "the content does not match its hash (the record was edited)"
-        self.expected, self.prev = row.position + 1, row.hash
-        return None
-
-
-def event_id_in(event_bytes: bytes) -> str | None:
-    """The id a stored event's bytes hold, if they hold one (for error messages)."""
-    try:
-        data = orjson.loads(event_bytes)
-    except orjson.JSONDecodeError:
-        return None
-    found = data.get("id") if isinstance(data, dict) else None
-    return found if isinstance(found, str) else None
 
 
 def _same_content(codec: Codec, event: Event, stored: bytes) -> bool:
