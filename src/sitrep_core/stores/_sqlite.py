@@ -32,6 +32,7 @@ from ..errors import (
 from ._files import check_regular, create_file
 from ._log import GENESIS, Clock, EventLog, StoredEvent, StoredRow
 from ._sql import PAGE, stored_columns, streams_of
+from ._sqlite_views import READABLE_VIEWS
 
 __all__ = ["SCHEMA_VERSION", "SqliteLog", "StoreUnavailableError"]
 
@@ -64,13 +65,14 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...], Backfill | None], ...] = (
                 event TEXT NOT NULL
             )""",
             "CREATE INDEX sitrep_events_type ON sitrep_events (type, position)",
+            *READABLE_VIEWS,
         ),
         None,
     ),
     (
         2,
         "streams",
-        ("ALTER TABLE sitrep_events ADD COLUMN stream TEXT",),
+        ("ALTER TABLE sitrep_events ADD COLUMN stream TEXT", *READABLE_VIEWS),
         _fill_streams,
     ),
     # the index comes after the backfill, so that it is built once
