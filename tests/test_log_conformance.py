@@ -606,7 +606,7 @@ def test_what_the_line_format_cannot_read_back_is_refused(
             occurred="2017-09",
             speaker="someone",
             subject="a subject",
-            stance="warns",
+            stances=("warns",),
             quote="half a pair \ud800",
         )
         with pytest.raises(ValidationError) as caught:

@@ -6,6 +6,7 @@ replay -> report -> renderers, with plugins and the cli on top.
 
 from .codec import Codec, Upcaster
 from .errors import (
+    BrokenChainError,
     ConflictError,
     CorruptLogError,
     DuplicateIdError,
@@ -69,6 +70,7 @@ __all__ = [
     "Agreement",
     "AidDelivery",
     "AppendResult",
+    "BrokenChainError",
     "Change",
     "CheckpointWarning",
     "Checkpoints",

@@ -9,7 +9,8 @@ situation::
     └── StoreError                               a log that cannot do what was asked
         ├── ConflictError                        the log (or a stream) moved on
         │   └── DuplicateIdError                 an id stored with other content
-        ├── CorruptLogError                      stored records that do not check out
+        ├── CorruptLogError                      stored records that cannot be read
+        │   └── BrokenChainError                 a record removed, repeated, moved or edited
         ├── StoreUnavailableError                a store that cannot be reached or written
         ├── ReadOnlyLogError                     a write to a log that can only be read
         └── LogPermissionError                   a log this user may not open
@@ -190,6 +191,12 @@ class CorruptLogError(StoreError):
 
     def __str__(self) -> str:
         return self._text()
+
+
+class BrokenChainError(CorruptLogError):
+    """The hash chain does not check out at a record: one was removed, repeated, moved
+    or edited after it was written (or the log was cut back below a head published
+    before). Every read stops there; the command line exits 1, as for a failed verify."""
 
 
 class StoreUnavailableError(StoreError):

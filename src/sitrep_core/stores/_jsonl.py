@@ -23,6 +23,7 @@ import orjson
 
 from ..codec._codec import Codec
 from ..errors import (
+    BrokenChainError,
     CorruptLogError,
     LogPermissionError,
     ReadOnlyLogError,
@@ -111,8 +112,9 @@ class JsonlLog(EventLog):
         line: int | None,
         position: int | None = None,
         event_id: str | None = None,
+        kind: type[CorruptLogError] = CorruptLogError,
     ) -> CorruptLogError:
-        return CorruptLogError(
+        return kind(
             f"{message} (run 'sitrep verify' to see what is wrong)",
             source=str(self.path),
             line=line,
@@ -184,6 +186,8 @@ class JsonlLog(EventLog):
             row = parsed.row
             problem = check.problem(row)
             event_id = event_id_of(parsed)
+            if problem is not None:
+                raise self._corrupt_at(problem, row.line, row.position, event_id, BrokenChainError)
             if problem is None and event_id is None:
                 problem = "the event has no id"
             if problem is None and (event_id in index.ids or event_id in pending):
@@ -228,7 +232,7 @@ class JsonlLog(EventLog):
             torn = handle.read(size - index.size)
         problem = torn_tail_problem(torn, index.head, index.head_hash)
         if problem is not None:
-            raise CorruptLogError(
+            raise BrokenChainError(
                 f"{len(torn)} bytes after line {index.lines} are not what an interrupted "
                 f"write leaves ({problem}); not cutting them (run 'sitrep verify')",
                 source=str(self.path),

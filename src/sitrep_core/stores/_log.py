@@ -22,7 +22,13 @@ import attrs
 import orjson
 
 from ..codec._codec import MAX_LINE_BYTES, Codec
-from ..errors import ConflictError, CorruptLogError, DuplicateIdError, ValidationError
+from ..errors import (
+    BrokenChainError,
+    ConflictError,
+    CorruptLogError,
+    DuplicateIdError,
+    ValidationError,
+)
 from ..model import Event
 from ._chain import (
     GENESIS,
@@ -433,8 +439,9 @@ class EventLog(ABC):
     def _checked(self, check: ChainCheck, row: StoredRow) -> None:
         problem = check.problem(row)
         if problem is not None:
-            suffix = "" if row.problem is not None else " (run 'sitrep verify')"
-            raise self._corrupt(f"{problem}{suffix}", row)
+            if row.problem is not None:  # not a record at all
+                raise self._corrupt(problem, row)
+            raise self._corrupt(f"{problem} (run 'sitrep verify')", row, BrokenChainError)
 
     def _parsed(self, row: StoredRow) -> dict[str, Any]:
         try:
@@ -445,8 +452,10 @@ class EventLog(ABC):
             raise self._corrupt("the event is not a JSON object", row)
         return data
 
-    def _corrupt(self, message: str, row: StoredRow) -> CorruptLogError:
-        return CorruptLogError(
+    def _corrupt(
+        self, message: str, row: StoredRow, kind: type[CorruptLogError] = CorruptLogError
+    ) -> CorruptLogError:
+        return kind(
             message,
             source=self.name,
             line=row.line,
