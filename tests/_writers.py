@@ -79,9 +79,7 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
         return ConvoyMove(
             convoy="qalamoun-convoy",
             status="halted",
-            location=Location(
-                text=f"km {index % 90 + variant}", places=("Humayma", "al-Sukhnah")
-            ),
+            location=Location(text=f"km {index % 90 + variant}", places=("Humayma", "al-Sukhnah")),
             heading="east",
             toward="Abu Kamal",
             **common,

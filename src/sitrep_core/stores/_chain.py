@@ -58,6 +58,9 @@ class StoredRow:
     """The file's line (JSON Lines), for error messages."""
     problem: str | None = None
     """What the store found wrong with the row before any check (not a record at all)."""
+    damage: bool = False
+    """Whether ``problem`` is a break in the chain (a line removed from a batch), not a
+    row that is no record at all."""
     event: Event | None = attrs.field(default=None, eq=False, repr=False)
     """The event the bytes encode, when the store has it already."""
     data: dict[str, Any] | None = attrs.field(default=None, eq=False, repr=False)

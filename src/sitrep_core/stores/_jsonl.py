@@ -163,7 +163,9 @@ class JsonlLog(EventLog):
                     raise self._corrupt_at("not a log record", line_no)
                 if held and parsed.more != held[-1][1].more - 1:
                     raise self._corrupt_at(
-                        "the batch markers do not follow on (a line was removed or added)", line_no
+                        "the batch markers do not follow on (a line was removed or added)",
+                        line_no,
+                        kind=BrokenChainError,
                     )
                 held.append((offset, parsed))
                 offset += len(line)
@@ -425,6 +427,7 @@ class JsonlLog(EventLog):
                         b"",
                         line=line_no,
                         problem="the batch markers do not follow on (a line was removed or added)",
+                        damage=True,
                     )
                     return
                 if not held:

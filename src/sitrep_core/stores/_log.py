@@ -439,7 +439,7 @@ class EventLog(ABC):
     def _checked(self, check: ChainCheck, row: StoredRow) -> None:
         problem = check.problem(row)
         if problem is not None:
-            if row.problem is not None:  # not a record at all
+            if row.problem is not None and not row.damage:  # not a record at all
                 raise self._corrupt(problem, row)
             raise self._corrupt(f"{problem} (run 'sitrep verify')", row, BrokenChainError)
 
