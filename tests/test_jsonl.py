@@ -23,6 +23,7 @@ from sitrep_core import (
     open_log,
 )
 from sitrep_core.stores._jsonl import JsonlLog
+from sitrep_core.stores._jsonl_index import index_path
 from sitrep_core.stores._log import chain_hash
 
 WRITERS = Path(__file__).parent / "_writers.py"
@@ -439,8 +440,10 @@ def test_every_read_stops_at_damage_naming_the_line(path: Path, edit: Any, line:
             list(log.read())
         assert (caught.value.source, caught.value.line) == (str(path), line)
         assert not log.verify().ok
-        with pytest.raises(CorruptLogError):  # a writer does not build on it either
-            log.append([sample_event(9, id="new")])
+    # a writer reads what its index beside the log does not cover: without one, all of it
+    index_path(path).unlink()
+    with open_log(path) as log, pytest.raises(CorruptLogError):
+        log.append([sample_event(9, id="new")])
     assert torn_files(path) == []
 
 

@@ -82,6 +82,11 @@ def test_verify_catches_a_log_cut_back_below_a_published_head(
     assert sitrep("verify", story_log, "--expect-head", head, ok=True)
     lines = story_log.read_bytes().splitlines(keepends=True)
     story_log.write_bytes(b"".join(lines[:2]))  # the last batch gone whole: a sound chain
+    # the index kept beside the log knows it held more
+    cut = sitrep("verify", story_log)
+    assert cut.code == 1 and "whole batches were removed from its end" in cut.err
+    # without it (the log copied alone), only a published head shows the cut
+    story_log.with_name(f"{story_log.name}.index").unlink()
     assert sitrep("verify", story_log, ok=True)
     cut = sitrep("verify", story_log, "--expect-head", head)
     assert cut.code == 1

@@ -31,7 +31,7 @@ from ..errors import (
     TornTailWarning,
 )
 from ._files import create_file, fsync_dir, open_regular
-from ._jsonl_index import LineIndex
+from ._jsonl_index import LineIndex, load, save
 from ._jsonl_lines import (
     Line,
     could_start_a_record,
@@ -75,6 +75,13 @@ class JsonlLog(EventLog):
         self.readonly = readonly
         self._fd = self._open()
         self._index = LineIndex()
+        try:
+            with open(self.path, "rb") as handle:
+                # what the copy of the index beside the log holds, checked against it
+                self._index = load(self.path, handle, os.fstat(self._fd).st_size)
+        except BaseException:
+            self.close()
+            raise
 
     def _open(self) -> int:
         if not self.readonly:
@@ -309,7 +316,11 @@ class JsonlLog(EventLog):
             for (event_id, position), offset, stream in zip(wanted, offsets, streams, strict=True):
                 handle.seek(offset)
                 parsed = parse_line(handle.readline())
-                if parsed is None or parsed.row.position != position:
+                if (
+                    parsed is None
+                    or parsed.row.position != position
+                    or event_id_of(parsed) != event_id
+                ):
                     raise self._corrupt_at("not the record the index expected", None, position)
                 found[event_id] = StoredEvent(position, parsed.row.event_bytes, stream)
         return found
@@ -343,6 +354,7 @@ class JsonlLog(EventLog):
             index.add(offset, row.event.id, row.stream, row.hash)
             offset += len(line)
         index.commit(offset, index.lines + len(rows))
+        save(self.path, index)
 
     def _cut_back(self) -> bool:
         """Cut off a half-written batch; False when that failed too (the next writer will)."""
