@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_append import postgres_schema  # noqa: E402
-from synthetic import write_log  # noqa: E402
+from bench_append import postgres_schema
+from synthetic import write_log
 
-import sitrep_core as sr  # noqa: E402
-from sitrep_core.stores._log import ChainCheck  # noqa: E402
+import sitrep_core as sr
+from sitrep_core.stores._log import ChainCheck
 
 
 @contextmanager

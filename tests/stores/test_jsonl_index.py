@@ -24,7 +24,7 @@ def fill(path: Path, *batches: int) -> None:
 
 def loaded(path: Path) -> LineIndex:
     with open(path, "rb") as handle:
-        return load(path, handle, path.stat().st_size)
+        return load(path, handle)
 
 
 def rebuilt(path: Path) -> LineIndex:

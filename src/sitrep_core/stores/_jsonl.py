@@ -78,7 +78,7 @@ class JsonlLog(EventLog):
         try:
             with open(self.path, "rb") as handle:
                 # what the copy of the index beside the log holds, checked against it
-                self._index = load(self.path, handle, os.fstat(self._fd).st_size)
+                self._index = load(self.path, handle)
         except BaseException:
             self.close()
             raise

@@ -174,15 +174,18 @@ def _line_at(handle: IO[bytes], at: int, end: int) -> tuple[int, str] | None:
     return row.position, row.hash
 
 
-def load(log: Path, handle: IO[bytes], file_size: int) -> LineIndex:
-    """The index the copy beside ``log`` holds, checked against the log; an empty one
-    when there is no copy or it does not check out. :class:`BrokenChainError` when the
-    log was cut back to the end of an earlier batch."""
+def load(log: Path, handle: IO[bytes]) -> LineIndex:
+    """The index the copy beside ``log`` holds, checked against the log (``handle``); an
+    empty one when there is no copy or it does not check out. :class:`BrokenChainError`
+    when the log was cut back to the end of an earlier batch."""
     index = LineIndex()
     try:
         data = index_path(log).read_bytes()
     except OSError:
         return index
+    # the log's size taken after the copy was read: a writer extends the log before its
+    # copy, so the log is never shorter than a copy read before it, unless it was cut
+    file_size = os.fstat(handle.fileno()).st_size
     found_entries = list(_entries(data))
     entries = [entry for entry in found_entries if entry is not None]
     if not entries:

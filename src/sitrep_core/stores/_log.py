@@ -13,7 +13,7 @@ import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Literal
@@ -21,7 +21,7 @@ from typing import Any, Literal
 import attrs
 import orjson
 
-from ..codec._codec import MAX_LINE_BYTES, Codec
+from ..codec._codec import Codec
 from ..errors import (
     BrokenChainError,
     ConflictError,
@@ -30,6 +30,7 @@ from ..errors import (
     ValidationError,
 )
 from ..model import Event
+from ._batch import MAX_EVENT_BYTES, encode_event, same_content, stream_of
 from ._chain import (
     GENESIS,
     ChainCheck,
@@ -52,10 +53,6 @@ __all__ = [
     "VerifyResult",
     "chain_hash",
 ]
-
-MAX_EVENT_BYTES = MAX_LINE_BYTES - 512
-"""The largest encoded event a store takes: its record line (event, position, links and
-stream) must stay within the line format's limit, or it could not be read back."""
 
 Clock = Callable[[], datetime]
 OnDuplicate = Literal["skip", "error"]
@@ -116,47 +113,6 @@ class VerifyResult:
         return f"broken at {where}: {self.problem}"
 
 
-def _same_content(codec: Codec, event: Event, stored: bytes) -> bool:
-    new = codec.to_dict(event)
-    old = orjson.loads(stored)
-    if event.recorded is None:  # the store chose the recorded time; don't compare it
-        old.pop("recorded", None)
-    new.pop("v", None)
-    old.pop("v", None)
-    return bool(new == old)
-
-
-def _encode(codec: Codec, event: Event, index: int) -> bytes:
-    """The event's bytes, or a ValidationError naming its place in the batch."""
-    try:
-        data = codec.encode(event)
-    except ValidationError as exc:
-        raise exc.located(index=index) from None
-    except TypeError as exc:  # orjson refuses what JSON cannot hold, e.g. a lone surrogate
-        raise ValidationError(f"cannot be written as JSON: {exc}", index=index) from None
-    if len(data) > MAX_EVENT_BYTES:
-        raise ValidationError(
-            f"the event is {len(data)} bytes encoded; a log takes at most {MAX_EVENT_BYTES}",
-            index=index,
-        )
-    return data
-
-
-def _stream_of(event: Event, index: int) -> str:
-    stream = event.stream
-    problem = None
-    if not isinstance(stream, str) or not stream:
-        problem = "a stream is a non-empty string"
-    else:
-        try:
-            stream.encode("utf-8")
-        except UnicodeEncodeError:
-            problem = "a stream is text that UTF-8 can hold (no lone surrogates)"
-    if problem is not None:
-        raise ValidationError(f"the stream of a {event.TYPE} is {stream!r}: {problem}", index=index)
-    return stream
-
-
 class EventLog(ABC):
     """An append-only, hash-chained log of events. Use it as a context manager.
 
@@ -169,6 +125,7 @@ class EventLog(ABC):
         self.codec = codec if codec is not None else Codec()
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
         self._thread_lock = threading.RLock()
+        self._holding = 0  # inside exclusive(): appends take no lock of their own
 
     # -- what a store provides ---------------------------------------------------------
 
@@ -223,6 +180,24 @@ class EventLog(ABC):
 
     # -- appending -----------------------------------------------------------------------
 
+    @contextmanager
+    def exclusive(self) -> Iterator[EventLog]:
+        """Hold the writers' lock for a read, a decision and an append: other writers
+        wait their turn (in the order they asked, on PostgreSQL) instead of appending
+        in between, so a conditional append made inside cannot conflict. Keep the block
+        short: every writer of the log waits for it. What is appended inside is
+        durable when the block ends (on JSON Lines, as each append returns)."""
+        with self._thread_lock, self._locked():
+            self._holding += 1
+            try:
+                yield self
+            finally:
+                self._holding -= 1
+
+    def _writing(self) -> AbstractContextManager[None]:
+        """The writers' lock for one append, unless :meth:`exclusive` holds it already."""
+        return nullcontext() if self._holding else self._locked()
+
     def append(
         self,
         events: Iterable[Event],
@@ -254,7 +229,7 @@ class EventLog(ABC):
                 )
             wanted.add(event.id)
             wanted.update(link for link in (event.corrects, event.retracts) if link is not None)
-        with self._thread_lock, self._locked():
+        with self._thread_lock, self._writing():
             head, prev = self._tip()
             now = self._clock()
             stored = self._find(wanted)
@@ -264,7 +239,7 @@ class EventLog(ABC):
             for index, event in enumerate(batch):
                 known = pending.get(event.id) or stored.get(event.id)
                 if known is not None:
-                    same = _same_content(self.codec, event, known.event_bytes)
+                    same = same_content(self.codec, event, known.event_bytes)
                     if same and on_duplicate == "skip":
                         skipped.append(event.id)
                         continue
@@ -275,7 +250,7 @@ class EventLog(ABC):
                 stream = self._revised_stream(event, index, pending, stored)
                 if event.recorded is None:
                     event = attrs.evolve(event, recorded=now)
-                data = _encode(self.codec, event, index)
+                data = encode_event(self.codec, event, index)
                 position = head + len(rows) + 1
                 digest = chain_hash(position, prev, data)
                 rows.append(StoredRow(position, prev, digest, data, stream, event=event))
@@ -308,7 +283,7 @@ class EventLog(ABC):
                         f"{link!r} names no event in this log", field=field, index=index
                     )
                 return target.stream
-        return _stream_of(event, index)
+        return stream_of(event, index)
 
     def _check_expected(
         self,
@@ -346,7 +321,7 @@ class EventLog(ABC):
         :func:`copy_log` writes with; the hashes stay as they were.
         """
         batch = list(records)
-        with self._thread_lock, self._locked():
+        with self._thread_lock, self._writing():
             head, prev = self._tip()
             if batch and (batch[0].position, batch[0].prev) != (head + 1, prev):
                 raise ConflictError(

@@ -323,6 +323,8 @@ class PostgresLog(EventLog):
         attempt = 0
         while True:
             try:
+                if self._holding:  # inside exclusive(): a new connection would not hold the lock
+                    attempt = self.retries
                 return super().append(
                     batch,
                     expected_position=expected_position,
