@@ -613,3 +613,24 @@ def test_what_the_line_format_cannot_read_back_is_refused(
             log.append([lone])
         assert caught.value.index == 0
         assert log.head == 0
+
+
+def test_exclusive_holds_the_lock_for_a_read_a_decision_and_an_append(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        log.append([make_event(0, id="a")])
+        with log.exclusive() as held:
+            assert held is log
+            seen = log.head
+            version = log.stream_version("convoy:qalamoun-convoy")
+            log.append(
+                [make_event(1, id="b")],
+                expected_position=seen,
+                expected_versions={"convoy:qalamoun-convoy": version},
+            )
+            log.append([make_event(2, id="c")], expected_position=seen + 1)
+        assert ids(everything(log)) == ["a", "b", "c"] and log.verify()
+        with pytest.raises(ConflictError), log.exclusive():
+            log.append([make_event(3, id="d")], expected_position=0)
+        assert log.append([make_event(3, id="d")]).head == 4  # the lock was let go

@@ -440,3 +440,38 @@ def test_the_name_keeps_the_options_and_drops_the_password(url: str) -> None:
     with PostgresLog(with_password) as opened:
         assert "s3cret" not in opened.name
         assert "search_path" in opened.name
+
+
+def test_a_connection_killed_inside_an_append_prints_nothing(
+    log: PostgresLog, url: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    log.append([sample_event(0, id="a")])
+    real_tip = log._tip
+    killed: list[bool] = []
+
+    def tip_then_kill() -> tuple[int, str]:
+        found = real_tip()
+        if not killed:  # the batch's INSERT meets a dead connection
+            killed.append(True)
+            kill_connection(log, url)
+        return found
+
+    monkeypatch.setattr(log, "_tip", tip_then_kill)
+    result = log.append([sample_event(i, id=f"b{i}") for i in range(1, 40)])
+    assert killed and result.head == 40  # retried: it had certainly not been stored
+    assert capfd.readouterr().err == ""
+
+
+def test_exclusive_lets_a_writer_decide_and_append_with_nobody_between(
+    log: PostgresLog, url: str
+) -> None:
+    with PostgresLog(url) as other:
+        with log.exclusive():
+            seen = log.head
+            waiting = threading.Thread(target=other.append, args=([sample_event(5, id="other")],))
+            waiting.start()
+            waiting.join(0.3)
+            assert waiting.is_alive()  # the other writer waits its turn
+            log.append([sample_event(1, id="mine")], expected_position=seen)
+        waiting.join()
+    assert [r.event.id for r in log.read()] == ["mine", "other"]

@@ -19,6 +19,7 @@ from _writers import sample_event
 
 from sitrep_core import (
     CorruptLogError,
+    ReadOnlyLogError,
     SitrepError,
     StoreUnavailableError,
     open_log,
@@ -283,3 +284,32 @@ def test_a_closed_log_says_so(path: Path) -> None:
     opened.close()
     with pytest.raises(ValueError, match="closed"):
         opened.append([sample_event(0)])
+
+
+def test_a_dangling_symlink_is_not_created_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "target.sqlite"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "desk.sqlite"
+    link.symlink_to(elsewhere)
+    with pytest.raises(FileExistsError, match="symbolic link to nothing"):
+        SqliteLog(link)
+    assert not elsewhere.exists() and link.is_symlink()
+
+
+def test_a_log_opened_read_only_reads_and_refuses_appends(path: Path) -> None:
+    with SqliteLog(path) as log:
+        log.append([sample_event(0, id="a")])
+    with SqliteLog(path, readonly=True) as log:
+        assert log.readonly and [r.event.id for r in log.read()] == ["a"] and log.verify()
+        with pytest.raises(ReadOnlyLogError) as caught:
+            log.append([sample_event(1, id="b")])
+        assert caught.value.source == str(path) and caught.value.committed is False
+    assert query(path, "SELECT count(*) FROM sitrep_events") == [(1,)]
+
+
+def test_a_fifo_is_refused_with_its_path(tmp_path: Path) -> None:
+    fifo = tmp_path / "desk.sqlite"
+    os.mkfifo(fifo)
+    with pytest.raises(CorruptLogError, match="is a FIFO") as caught:
+        SqliteLog(fifo)
+    assert caught.value.source == str(fifo)

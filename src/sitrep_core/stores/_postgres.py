@@ -436,21 +436,23 @@ class PostgresLog(EventLog):
         return {bytes(stream).decode(): int(count) for stream, count in rows}
 
     def _write(self, rows: Sequence[StoredRow]) -> None:
-        values = []
+        columns: list[list[Any]] = [[], [], [], [], [], [], [], []]
         for row in rows:
             position, event_id, tag, recorded, stream, prev, digest = stored_columns(row)
-            values.append(
-                (position, event_id, tag, recorded, stream.encode(), prev, digest, row.event_bytes)
-            )
+            values = (position, event_id, tag, recorded, stream.encode(), prev, digest)
+            for column, value in zip(columns, (*values, row.event_bytes), strict=True):
+                column.append(value)
         conn = self._connection()
         try:
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO sitrep_events "
-                    "(position, id, type, recorded, stream, prev, hash, event) "
-                    "VALUES (%s, %s, %s, %s::timestamptz, %s, %s, %s, %s)",
-                    values,
-                )
+            # one statement for the batch (not executemany, whose pipeline prints psycopg's
+            # "error ignored terminating Pipeline" when the connection is killed under it)
+            conn.execute(
+                "INSERT INTO sitrep_events "
+                "(position, id, type, recorded, stream, prev, hash, event) "
+                "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], "
+                "%s::timestamptz[], %s::bytea[], %s::text[], %s::text[], %s::bytea[])",
+                columns,
+            )
             # delivered to listeners only when (and if) the transaction commits
             conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(rows[-1].position)))
         except psycopg.errors.UniqueViolation as exc:
