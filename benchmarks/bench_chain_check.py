@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_append import postgres_schema
-from synthetic import write_log
+from bench_open_append import write_log
 
 import sitrep_core as sr
 from sitrep_core.stores._log import ChainCheck
