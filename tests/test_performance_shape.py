@@ -20,11 +20,9 @@ from typing import Any
 import attrs
 import orjson
 import pytest
-from sitrep_core.projections._indexed import Ordered
 
 import sitrep_core as sr
 from sitrep_core.projections import Fact, ViewContext
-from sitrep_core.replay._replay import ViewContext
 from sitrep_core.report import _report
 from sitrep_core.stores._jsonl import _seek_position
 
