@@ -239,9 +239,10 @@ class JsonlLog(EventLog):
         with open(self.path, "rb") as handle:
             handle.seek(index.size)
             torn = handle.read(size - index.size)
-        problem = torn_tail_problem(torn, index.head, index.head_hash)
-        if problem is not None:
-            raise BrokenChainError(
+        found = torn_tail_problem(torn, index.head, index.head_hash)
+        if found is not None:
+            problem, broken = found
+            raise (BrokenChainError if broken else CorruptLogError)(
                 f"{len(torn)} bytes after line {index.lines} are not what an interrupted "
                 f"write leaves ({problem}); not cutting them (run 'sitrep verify')",
                 source=str(self.path),

@@ -129,14 +129,15 @@ def event_id_of(line: Line) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def torn_tail_problem(tail: bytes, position: int, prev: str) -> str | None:
+def torn_tail_problem(tail: bytes, position: int, prev: str) -> tuple[str, bool] | None:
     """Why ``tail`` (the bytes after the last whole batch, which ends at ``position``
     with hash ``prev``) is not what an interrupted append leaves, or None when it is.
 
     An interrupted append leaves the first lines of its batch, whole and linked to the
     log, each saying more follow, then perhaps the start of one more line; or the NUL
     bytes some file systems leave. Anything else (a record edited, a whole batch, a
-    line that is not a record) is damage, and is never cut off.
+    line that is not a record) is damage, and is never cut off. The problem comes with
+    whether it is a break in the chain (else it is bytes that are not records at all).
     """
     *whole, last = tail.split(b"\n")
     expected_more = None
@@ -145,17 +146,17 @@ def torn_tail_problem(tail: bytes, position: int, prev: str) -> str | None:
             continue
         parsed = parse_line(line + b"\n")
         if parsed is None:
-            return "a whole line that is not a record"
+            return "a whole line that is not a record", False
         row = parsed.row
         if row.position != position + 1 or row.prev != prev:
-            return f"a record at position {row.position} that does not follow on"
+            return f"a record at position {row.position} that does not follow on", True
         if chain_hash(row.position, row.prev, row.event_bytes) != row.hash:
-            return f"the record at position {row.position} does not match its hash"
+            return f"the record at position {row.position} does not match its hash", True
         if not parsed.more or (expected_more is not None and parsed.more != expected_more):
-            return f"the record at position {row.position} ends its batch: it was committed"
+            return f"the record at position {row.position} ends its batch: it was committed", True
         position, prev, expected_more = row.position, row.hash, parsed.more - 1
     if not could_start_a_record(last):
-        return "bytes that are not the start of a record"
+        return "bytes that are not the start of a record", False
     return None
 
 
