@@ -23,6 +23,7 @@ import hashlib
 import os
 from array import array
 from collections.abc import Iterator
+from itertools import accumulate, count
 from pathlib import Path
 from typing import IO, Any
 
@@ -199,22 +200,20 @@ def load(log: Path, handle: IO[bytes]) -> LineIndex:
     )
     if found is None or found[0] != last["head"] or last["hash"] not in (None, found[1]):
         return index  # a copy of another log, or of this one before it was rewritten
+    by_stream = index.by_stream
     for entry in entries:
-        offset = entry["at"]
-        for event_id, stream, length in zip(
-            entry["ids"], entry["streams"], entry["lens"], strict=True
-        ):
-            index.offsets.append(offset)
-            index.ids[event_id] = len(index.offsets)
-            index.id_list.append(event_id)
-            known = index.by_stream.get(stream)
+        first = len(index.id_list) + 1
+        starts = accumulate(entry["lens"][:-1], initial=entry["at"])
+        index.offsets.extend(starts)
+        index.ids.update(zip(entry["ids"], count(first)))
+        index.id_list.extend(entry["ids"])
+        index.streams.extend(entry["streams"])
+        for position, stream in enumerate(entry["streams"], start=first):
+            known = by_stream.get(stream)
             if known is None:
-                known = index.by_stream[stream] = array("q")
+                by_stream[stream] = array("q", (position,))
             else:
-                stream = index.streams[known[0] - 1]
-            known.append(len(index.offsets))
-            index.streams.append(stream)
-            offset += length
+                known.append(position)
     index.head, index.head_hash = last["head"], found[1]
     index.size, index.lines = last["size"], last["lines"]
     index.copy_whole = len(entries) == len(found_entries)
