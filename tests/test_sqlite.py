@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import orjson
 import pytest
 from _writers import sample_event
@@ -313,3 +314,20 @@ def test_a_fifo_is_refused_with_its_path(tmp_path: Path) -> None:
     with pytest.raises(CorruptLogError, match="is a FIFO") as caught:
         SqliteLog(fifo)
     assert caught.value.source == str(fifo)
+
+
+def test_a_log_of_the_first_schema_gets_its_streams_filled_in(path: Path) -> None:
+    with SqliteLog(path) as log:
+        halt = sample_event(1, id="halt")
+        log.append([sample_event(0, id="evac"), halt])
+        log.append([attrs.evolve(halt, id="fix", corrects="halt")])
+    conn = sqlite3.connect(path)  # back to schema 1: no stream column
+    conn.execute("DROP INDEX sitrep_events_stream")
+    conn.execute("ALTER TABLE sitrep_events DROP COLUMN stream")
+    conn.execute("DELETE FROM sitrep_schema_version WHERE version = 2")
+    conn.commit()
+    conn.close()
+    with SqliteLog(path) as log:
+        assert log.schema_version == SCHEMA_VERSION
+        assert [r.stream for r in log.read()] == ["convoy:qalamoun-convoy"] * 3
+        assert log.stream_version("convoy:qalamoun-convoy") == 3 and log.verify()
