@@ -31,6 +31,7 @@ from sitrep_core import (
     Count,
     Evacuation,
     Event,
+    Location,
     Source,
     Statement,
     Strike,
@@ -63,7 +64,7 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
     if kind == 0:
         return Evacuation(
             group="ISIS",
-            origin="Western Qalamoun",
+            origins=("Western Qalamoun",),
             destination="Abu Kamal",
             agreement="Hezbollah-ISIS deal",
             parties=("Hezbollah", "ISIS", "Syrian government"),
@@ -78,8 +79,7 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
         return ConvoyMove(
             convoy="qalamoun-convoy",
             status="halted",
-            position=f"km {index % 90 + variant}",
-            near=("Humayma", "al-Sukhnah"),
+            location=Location(text=f"km {index % 90 + variant}", places=("Humayma", "al-Sukhnah")),
             heading="east",
             toward="Abu Kamal",
             **common,
@@ -89,7 +89,7 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
             actor="US-led coalition",
             targets=("road", "bridge"),
             means="air strike",
-            position="near Humayma",
+            location=Location(text="near Humayma", relation="near", places=("Humayma",)),
             effect=f"cratered ({index + variant})",
             convoy="qalamoun-convoy",
             convoy_hit=False,
@@ -98,9 +98,9 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
         )
     return Statement(
         speaker="Col. Ryan Dillon",
-        actor="US-led coalition",
+        actors=("US-led coalition",),
         subject="qalamoun-convoy",
-        stance="opposes",
+        stances=("opposes",),
         quote=f"we will continue to monitor ({index + variant})",
         **common,
     )

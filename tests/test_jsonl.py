@@ -14,8 +14,17 @@ import orjson
 import pytest
 from _writers import sample_event
 
-from sitrep_core import Codec, ConflictError, CorruptLogError, TornTailWarning, open_log
+from sitrep_core import (
+    Codec,
+    ConflictError,
+    CorruptLogError,
+    ReadOnlyLogError,
+    TornTailWarning,
+    open_log,
+)
 from sitrep_core.stores._jsonl import JsonlLog
+from sitrep_core.stores._jsonl_index import index_path
+from sitrep_core.stores._log import chain_hash
 
 WRITERS = Path(__file__).parent / "_writers.py"
 
@@ -357,13 +366,27 @@ def test_a_corrupt_line_mid_file_names_the_file_and_line(path: Path) -> None:
     assert torn_files(path) == []
 
 
+def rechained(lines: list[bytes]) -> bytes:
+    """The lines with every hash made again: a forger's edit, invisible to the chain."""
+    out, prev = [], "0" * 64
+    for line in lines:
+        data = orjson.loads(line)
+        event = line[line.index(b',"event":') + 9 : line.rindex(b"}")]
+        digest = chain_hash(data["position"], prev, event)
+        head = line[: line.index(b',"prev":')]
+        rest = line[line.index(b'"hash":') + 7 + 66 :]
+        out.append(head + b',"prev":"%s","hash":"%s"' % (prev.encode(), digest.encode()) + rest)
+        prev = digest
+    return b"".join(out)
+
+
 def test_an_event_that_does_not_decode_names_the_line(path: Path) -> None:
     fill(path, 1, 1)
     lines = path.read_bytes().splitlines(keepends=True)
     lines[1] = lines[1].replace(b'"type":"convoy-move"', b'"type":"no-such-type"')
-    path.write_bytes(b"".join(lines))
+    path.write_bytes(rechained(lines))
     with open_log(path) as log:
-        with pytest.raises(CorruptLogError, match=r"line 2: the event does not decode"):
+        with pytest.raises(CorruptLogError, match=r"line 2, event 'e1': the event does not decode"):
             list(log.read())
         assert not log.verify().ok
 
@@ -384,3 +407,103 @@ def test_a_closed_log_says_so(path: Path) -> None:
     log.close()
     with pytest.raises(ValueError, match="closed"):
         log.append([sample_event(0)])
+
+
+# -- every read checks the chain -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "line"),
+    [
+        pytest.param(lambda lines: lines.pop(2), 3, id="a line deleted"),
+        pytest.param(lambda lines: lines.insert(3, lines[2]), 4, id="a line repeated"),
+        pytest.param(lambda lines: lines.append(lines[-1]), 7, id="the last line repeated"),
+        pytest.param(
+            lambda lines: lines.__setitem__(slice(1, 3), [lines[2], lines[1]]),
+            2,
+            id="two lines swapped",
+        ),
+        pytest.param(
+            lambda lines: lines.__setitem__(1, lines[1].replace(b"Humayma", b"Hamaymah")),
+            2,
+            id="a line edited",
+        ),
+    ],
+)
+def test_every_read_stops_at_damage_naming_the_line(path: Path, edit: Any, line: int) -> None:
+    fill(path, 1, 1, 1, 1, 1, 1)
+    lines = path.read_bytes().splitlines(keepends=True)
+    edit(lines)
+    path.write_bytes(b"".join(lines))
+    with open_log(path) as log:
+        with pytest.raises(CorruptLogError) as caught:
+            list(log.read())
+        assert (caught.value.source, caught.value.line) == (str(path), line)
+        assert not log.verify().ok
+    # a writer reads what its index beside the log does not cover: without one, all of it
+    index_path(path).unlink()
+    with open_log(path) as log, pytest.raises(CorruptLogError):
+        log.append([sample_event(9, id="new")])
+    assert torn_files(path) == []
+
+
+def test_reading_from_a_position_checks_the_link_into_it(path: Path) -> None:
+    fill(path, 1, 1, 1, 1)
+    lines = path.read_bytes().splitlines(keepends=True)
+    del lines[1]  # position 2 gone: 3 no longer follows 1
+    path.write_bytes(b"".join(lines))
+    with JsonlLog(path, readonly=True) as log, pytest.raises(CorruptLogError):
+        list(log.read(3))
+
+
+def test_a_committed_batch_at_the_end_is_never_cut_off(path: Path) -> None:
+    fill(path, 2, 3)
+    lines = path.read_bytes().splitlines(keepends=True)
+    # the last record of the last batch edited: whole lines, a whole batch: not a torn write
+    lines[-1] = lines[-1].replace(b"qalamoun", b"Qalamoun")
+    damaged = b"".join(lines)
+    path.write_bytes(damaged)
+    with open_log(path) as log:
+        with pytest.raises(CorruptLogError, match="does not match its hash"):
+            log.append([sample_event(9, id="new")])
+        with pytest.raises(CorruptLogError):
+            log.recover()
+    assert path.read_bytes() == damaged
+    assert torn_files(path) == []
+
+
+def test_a_torn_batch_whose_lines_do_not_check_out_is_not_cut_off(
+    path: Path, tmp_path: Path
+) -> None:
+    fill(path, 2)
+    lines = batch_lines(tmp_path, 3, path)
+    tail = lines[0].replace(b"qalamoun", b"Qalamoun") + lines[1][:20]  # edited, then torn
+    with path.open("ab") as handle:
+        handle.write(tail)
+    with open_log(path) as log, pytest.raises(CorruptLogError, match="does not match its hash"):
+        log.recover()
+    assert path.read_bytes().endswith(tail)
+
+
+# -- files that are not logs, read-only logs -------------------------------------------------
+
+
+def test_a_fifo_is_refused_with_its_path_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "log.jsonl"
+    os.mkfifo(fifo)
+    for readonly in (False, True):
+        with pytest.raises(CorruptLogError, match="is a FIFO") as caught:
+            JsonlLog(fifo, readonly=readonly)
+        assert caught.value.source == str(fifo)
+
+
+def test_a_log_opened_read_only_reads_and_refuses_appends(path: Path) -> None:
+    fill(path, 2)
+    before = path.read_bytes()
+    with JsonlLog(path, readonly=True) as log:
+        assert log.readonly
+        assert ids(log) == ["e0", "e1"] and log.verify().ok
+        with pytest.raises(ReadOnlyLogError) as caught:
+            log.append([sample_event(5, id="new")])
+        assert caught.value.source == str(path) and caught.value.committed is False
+    assert path.read_bytes() == before

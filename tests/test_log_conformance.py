@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import inspect
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,12 +19,23 @@ from sitrep_core import (
     DuplicateIdError,
     Event,
     EventLog,
+    RawRecord,
     Record,
     Retraction,
+    Statement,
+    StoreError,
     ValidationError,
     open_log,
 )
-from sitrep_core.stores._log import GENESIS, chain_hash
+
+GENESIS = "0" * 64
+
+
+def chain_hash(position: int, prev: str, event_bytes: bytes) -> str:
+    """The chain hash as docs/log-records.md defines it (not the library's code)."""
+    head = f"sitrep-chain-v1\n{position}\n{prev}\n".encode()
+    return hashlib.sha256(head + event_bytes).hexdigest()
+
 
 if TYPE_CHECKING:
     from conftest import StepClock, Targets
@@ -470,3 +483,154 @@ def test_a_closed_log_cannot_be_used(targets: Targets, make_event: MakeEvent) ->
         pass
     with pytest.raises(Exception):  # the type is the backend's own
         log.append([make_event(0)])
+
+
+# -- one interface: follow, raw records, the same errors everywhere -----------------------
+
+
+def test_follow_is_part_of_every_log(log_target: str, make_event: MakeEvent) -> None:
+    with opened(log_target) as log:
+        log.append([make_event(n, id=f"f{n}") for n in range(3)])
+        assert [r.position for r in log.follow(2, poll_interval=0.01, timeout=0.05)] == [2, 3]
+        stop = threading.Event()
+        seen = []
+        for record in log.follow(1, poll_interval=0.01, stop=stop):
+            seen.append(record.event.id)
+            if record.position == 3:
+                log.append([make_event(3, id="f3")])
+            if record.position == 4:
+                stop.set()
+        assert seen == ["f0", "f1", "f2", "f3"]
+
+
+def test_raw_records_are_the_stored_bytes_the_hashes_cover(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        records = log.append([make_event(n, id=f"r{n}") for n in range(4)]).records
+        raw = list(log.raw_records())
+        assert all(isinstance(r, RawRecord) for r in raw)
+        assert [(r.position, r.prev, r.hash) for r in raw] == [
+            (r.position, r.prev, r.hash) for r in records
+        ]
+        for row, record in zip(raw, records, strict=True):
+            assert row.hash == chain_hash(row.position, row.prev, row.event_bytes)
+            assert row.event_bytes == log.codec.encode(record.event)
+        assert list(log.raw_records(3)) == raw[2:]
+
+
+def test_append_raw_continues_the_chain_with_the_same_hashes(
+    targets: Targets, make_event: MakeEvent
+) -> None:
+    with opened(targets.new()) as source, opened(targets.new()) as target:
+        source.append([make_event(n, id=f"c{n}") for n in range(5)])
+        raw = list(source.raw_records())
+        assert target.append_raw(raw[:2]).head == 2
+        with pytest.raises(ConflictError) as caught:  # does not continue this log's chain
+            target.append_raw(raw[3:])
+        assert (caught.value.expected, caught.value.actual) == (3, 2)
+        forged = attrs.evolve(
+            raw[2], event_bytes=raw[2].event_bytes.replace(b"qalamoun", b"Qalamoun")
+        )
+        with pytest.raises(ValidationError, match="does not match its hash") as refused:
+            target.append_raw([forged, *raw[3:]])
+        assert refused.value.index == 0
+        result = target.append_raw(raw[2:])
+        assert [r.position for r in result.records] == [3, 4, 5]
+        assert list(target.raw_records()) == raw
+        assert [r.event for r in target.read()] == [r.event for r in source.read()]
+
+
+def test_a_duplicate_says_which_event_of_the_batch(log_target: str, make_event: MakeEvent) -> None:
+    with opened(log_target) as log:
+        log.append([make_event(0, id="a")])
+        batch = [make_event(1, id="b"), make_event(0, id="a", variant=1)]
+        with pytest.raises(DuplicateIdError) as caught:
+            log.append(batch)
+        error = caught.value
+        assert (error.event_id, error.position, error.index) == ("a", 1, 1)
+        assert isinstance(error, ConflictError) and isinstance(error, StoreError)
+        assert error.committed is False
+        assert log.head == 1
+
+
+def test_on_duplicate_error_refuses_a_batch_holding_a_stored_id(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        log.append([make_event(0, id="a")])
+        batch = [make_event(1, id="b"), make_event(0, id="a"), make_event(2, id="c")]
+        with pytest.raises(DuplicateIdError) as caught:
+            log.append(batch, on_duplicate="error")
+        assert (caught.value.index, caught.value.position) == (1, 1)
+        assert caught.value.same_content
+        assert log.head == 1 and log.get("b") is None
+        skipped = log.append(batch)  # the default skips it and appends the rest
+        assert skipped.skipped == ("a",) and ids(skipped.records) == ["b", "c"]
+        with pytest.raises(ValueError, match="on_duplicate"):
+            log.append(batch, on_duplicate="ignore")  # type: ignore[arg-type]
+
+
+def test_a_revision_naming_no_event_says_which_event_of_the_batch(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        batch = [make_event(0, id="a"), Retraction(id="r", occurred="2017-09", retracts="zz")]
+        with pytest.raises(ValidationError) as caught:
+            log.append(batch)
+        assert (caught.value.field, caught.value.index) == ("retracts", 1)
+
+
+def test_a_stale_position_is_a_conflict_naming_the_log(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        log.append([make_event(0, id="a")])
+        with pytest.raises(ConflictError) as caught:
+            log.append([make_event(1, id="b")], expected_position=0)
+        assert type(caught.value) is ConflictError
+        assert (caught.value.expected, caught.value.actual, caught.value.stream) == (0, 1, None)
+        assert caught.value.source == log.name and caught.value.committed is False
+
+
+def test_what_the_line_format_cannot_read_back_is_refused(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        huge = attrs.evolve(make_event(1, id="huge"), notes="x" * (2 << 20))
+        with pytest.raises(ValidationError, match="bytes") as caught:
+            log.append([make_event(0, id="ok"), huge])
+        assert caught.value.index == 1
+        lone = Statement(
+            id="lone",
+            occurred="2017-09",
+            speaker="someone",
+            subject="a subject",
+            stances=("warns",),
+            quote="half a pair \ud800",
+        )
+        with pytest.raises(ValidationError) as caught:
+            log.append([lone])
+        assert caught.value.index == 0
+        assert log.head == 0
+
+
+def test_exclusive_holds_the_lock_for_a_read_a_decision_and_an_append(
+    log_target: str, make_event: MakeEvent
+) -> None:
+    with opened(log_target) as log:
+        log.append([make_event(0, id="a")])
+        with log.exclusive() as held:
+            assert held is log
+            seen = log.head
+            version = log.stream_version("convoy:qalamoun-convoy")
+            log.append(
+                [make_event(1, id="b")],
+                expected_position=seen,
+                expected_versions={"convoy:qalamoun-convoy": version},
+            )
+            log.append([make_event(2, id="c")], expected_position=seen + 1)
+        assert ids(everything(log)) == ["a", "b", "c"] and log.verify()
+        with pytest.raises(ConflictError), log.exclusive():
+            log.append([make_event(3, id="d")], expected_position=0)
+        assert log.append([make_event(3, id="d")]).head == 4  # the lock was let go

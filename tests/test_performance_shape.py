@@ -81,14 +81,17 @@ class CountingLog(sr.EventLog):
     def _tip(self) -> tuple[int, str]:
         return self.inner._tip()
 
-    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        return self.inner._lookup(event_id)
+    def _find(self, event_ids: Any) -> Any:
+        return self.inner._find(event_ids)
 
-    def _write(self, rows: list[Any]) -> None:
+    def _stream_versions(self, streams: Any) -> Any:
+        return self.inner._stream_versions(streams)
+
+    def _write(self, rows: Any) -> None:
         self.inner._write(rows)
 
-    def _rows(self) -> Iterator[Any]:
-        return self.inner._rows()
+    def _scan(self, from_position: int, **options: Any) -> Iterator[Any]:
+        return self.inner._scan(from_position, **options)
 
 
 # -- bounded reports ------------------------------------------------------------------------

@@ -103,8 +103,9 @@ def test_schema_and_version_table_are_created_in_the_search_path(
         (schema,),
     )
     assert tables == [("sitrep_events",), ("sitrep_schema_version",)]
-    assert sql(url, "SELECT version, description FROM sitrep_schema_version") == [
-        (SCHEMA_VERSION, "events table")
+    assert sql(url, "SELECT version, description FROM sitrep_schema_version ORDER BY 1") == [
+        (1, "events table"),
+        (SCHEMA_VERSION, "streams"),
     ]
     assert log.schema_version == SCHEMA_VERSION
 
@@ -141,7 +142,7 @@ def test_reopening_and_concurrent_opens_migrate_once(url: str) -> None:
     for thread in threads:
         thread.join()
     assert not errors
-    assert sql(url, "SELECT count(*) FROM sitrep_schema_version") == [(1,)]
+    assert sql(url, "SELECT count(*) FROM sitrep_schema_version") == [(SCHEMA_VERSION,)]
 
 
 def test_open_without_create_refuses_an_empty_schema(url: str) -> None:
@@ -257,7 +258,7 @@ def test_eight_writer_processes_append_every_event_once_without_gaps(url: str) -
                 positions = [by_id[f"w{n}-b{b}-e{i}"] for i in range(size)]
                 assert positions == list(range(positions[0], positions[0] + size))
         assert opened.verify()
-    assert sql(url, "SELECT count(*) FROM sitrep_schema_version") == [(1,)]
+    assert sql(url, "SELECT count(*) FROM sitrep_schema_version") == [(SCHEMA_VERSION,)]
 
 
 def test_compare_and_set_writers_never_lose_an_update(url: str) -> None:
@@ -439,3 +440,38 @@ def test_the_name_keeps_the_options_and_drops_the_password(url: str) -> None:
     with PostgresLog(with_password) as opened:
         assert "s3cret" not in opened.name
         assert "search_path" in opened.name
+
+
+def test_a_connection_killed_inside_an_append_prints_nothing(
+    log: PostgresLog, url: str, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    log.append([sample_event(0, id="a")])
+    real_tip = log._tip
+    killed: list[bool] = []
+
+    def tip_then_kill() -> tuple[int, str]:
+        found = real_tip()
+        if not killed:  # the batch's INSERT meets a dead connection
+            killed.append(True)
+            kill_connection(log, url)
+        return found
+
+    monkeypatch.setattr(log, "_tip", tip_then_kill)
+    result = log.append([sample_event(i, id=f"b{i}") for i in range(1, 40)])
+    assert killed and result.head == 40  # retried: it had certainly not been stored
+    assert capfd.readouterr().err == ""
+
+
+def test_exclusive_lets_a_writer_decide_and_append_with_nobody_between(
+    log: PostgresLog, url: str
+) -> None:
+    with PostgresLog(url) as other:
+        with log.exclusive():
+            seen = log.head
+            waiting = threading.Thread(target=other.append, args=([sample_event(5, id="other")],))
+            waiting.start()
+            waiting.join(0.3)
+            assert waiting.is_alive()  # the other writer waits its turn
+            log.append([sample_event(1, id="mine")], expected_position=seen)
+        waiting.join()
+    assert [r.event.id for r in log.read()] == ["mine", "other"]

@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import attrs
 import orjson
 import pytest
 from _writers import sample_event
 
 from sitrep_core import (
     CorruptLogError,
+    ReadOnlyLogError,
     SitrepError,
     StoreUnavailableError,
     open_log,
@@ -58,7 +60,7 @@ def test_schema_and_version_table_are_created(log: SqliteLog, path: Path) -> Non
     tables = {row[0] for row in query(path, "SELECT name FROM sqlite_master WHERE type='table'")}
     assert {"sitrep_events", "sitrep_schema_version"} <= tables
     versions = query(path, "SELECT version, description FROM sitrep_schema_version")
-    assert versions == [(SCHEMA_VERSION, "events table")]
+    assert versions == [(1, "events table"), (SCHEMA_VERSION, "streams")]
     assert log.schema_version == SCHEMA_VERSION
 
 
@@ -66,7 +68,7 @@ def test_reopening_does_not_migrate_again(path: Path) -> None:
     for _ in range(3):
         with SqliteLog(path) as opened:
             opened.append([sample_event(opened.head)])
-    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(1,)]
+    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(SCHEMA_VERSION,)]
     assert query(path, "SELECT count(*) FROM sitrep_events") == [(3,)]
 
 
@@ -236,7 +238,7 @@ def test_several_processes_may_create_the_same_file_at_once(path: Path) -> None:
     with SqliteLog(path, create=False) as opened:
         assert opened.head == 16
         assert opened.verify()
-    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(1,)]
+    assert query(path, "SELECT count(*) FROM sitrep_schema_version") == [(SCHEMA_VERSION,)]
 
 
 def test_follow_catches_up_then_sees_another_process_append(log: SqliteLog, path: Path) -> None:
@@ -283,3 +285,49 @@ def test_a_closed_log_says_so(path: Path) -> None:
     opened.close()
     with pytest.raises(ValueError, match="closed"):
         opened.append([sample_event(0)])
+
+
+def test_a_dangling_symlink_is_not_created_through(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere" / "target.sqlite"
+    elsewhere.parent.mkdir()
+    link = tmp_path / "desk.sqlite"
+    link.symlink_to(elsewhere)
+    with pytest.raises(FileExistsError, match="symbolic link to nothing"):
+        SqliteLog(link)
+    assert not elsewhere.exists() and link.is_symlink()
+
+
+def test_a_log_opened_read_only_reads_and_refuses_appends(path: Path) -> None:
+    with SqliteLog(path) as log:
+        log.append([sample_event(0, id="a")])
+    with SqliteLog(path, readonly=True) as log:
+        assert log.readonly and [r.event.id for r in log.read()] == ["a"] and log.verify()
+        with pytest.raises(ReadOnlyLogError) as caught:
+            log.append([sample_event(1, id="b")])
+        assert caught.value.source == str(path) and caught.value.committed is False
+    assert query(path, "SELECT count(*) FROM sitrep_events") == [(1,)]
+
+
+def test_a_fifo_is_refused_with_its_path(tmp_path: Path) -> None:
+    fifo = tmp_path / "desk.sqlite"
+    os.mkfifo(fifo)
+    with pytest.raises(CorruptLogError, match="is a FIFO") as caught:
+        SqliteLog(fifo)
+    assert caught.value.source == str(fifo)
+
+
+def test_a_log_of_the_first_schema_gets_its_streams_filled_in(path: Path) -> None:
+    with SqliteLog(path) as log:
+        halt = sample_event(1, id="halt")
+        log.append([sample_event(0, id="evac"), halt])
+        log.append([attrs.evolve(halt, id="fix", corrects="halt")])
+    conn = sqlite3.connect(path)  # back to schema 1: no stream column
+    conn.execute("DROP INDEX sitrep_events_stream")
+    conn.execute("ALTER TABLE sitrep_events DROP COLUMN stream")
+    conn.execute("DELETE FROM sitrep_schema_version WHERE version = 2")
+    conn.commit()
+    conn.close()
+    with SqliteLog(path) as log:
+        assert log.schema_version == SCHEMA_VERSION
+        assert [r.stream for r in log.read()] == ["convoy:qalamoun-convoy"] * 3
+        assert log.stream_version("convoy:qalamoun-convoy") == 3 and log.verify()

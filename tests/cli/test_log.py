@@ -69,7 +69,7 @@ def test_log_of_a_garbled_file_is_one_line(sitrep: Sitrep, story_log: Path) -> N
     story_log.write_bytes(b"".join(lines))
     done = sitrep("log", story_log)
     assert done.code == 2
-    assert done.err_lines == [f"{story_log}, line 2: not a log record"]
+    assert done.err_lines == [f"{story_log}, line 2: not a log record (not the JSON of one)"]
 
 
 def test_text_from_a_log_cannot_drive_the_terminal(sitrep: Sitrep, jsonl_log: Path) -> None:

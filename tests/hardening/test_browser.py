@@ -49,7 +49,7 @@ from sitrep_core import (
 )
 from sitrep_core.model._values import OneOf
 from sitrep_core.renderers import render_html
-from sitrep_core.stores._log import MemoryLog
+from sitrep_core.stores import MemoryLog
 
 BROWSER = next(
     (

@@ -166,8 +166,11 @@ def test_jsonl_append_on_a_failing_disk(steps: list[tuple[int, str, int]], reope
                 try:
                     with FailingDisk(log._fileno(), mode, budget):
                         log.append(events)
-                except OSError as exc:
-                    assert exc.errno in (errno.ENOSPC, errno.EIO)
+                except StoreUnavailableError as exc:
+                    # the path, and whether anything of the batch may be in the log
+                    assert exc.source == str(path)
+                    assert exc.committed in (False, None)
+                    assert ("no space left" in str(exc)) or ("input/output" in str(exc))
                     failed[tag] = size
                     counts["appends failed"] += 1
                 else:

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 
 from sitrep_core import Codec, Count, Event, Source, ValidationError
 from sitrep_core.codec._codec import MAX_LINE_BYTES, InputErrors
-from sitrep_core.stores._log import MemoryLog
+from sitrep_core.stores import MemoryLog
 
 CODEC = Codec()
 LINES = seed_lines()

@@ -145,6 +145,51 @@ def machine_for(
             assert record is not None
             assert (record.position, record.event) == (position, self.model[position - 1])
 
+        @rule(data=st.data())
+        def read_stream(self, data: st.DataObject) -> None:
+            streams = sorted({self._stream_of(e) for e in self.model}) or ["convoy:none"]
+            stream = data.draw(st.sampled_from(streams), label="stream")
+            expected = [e for e in self.model if self._stream_of(e) == stream]
+            records = list(self.log.read(stream=stream))
+            assert [r.event for r in records] == expected
+            assert all(r.stream == stream for r in records)
+            assert self.log.stream_version(stream) == len(expected)
+
+        @rule(data=st.data(), drafts=st.lists(events, min_size=1, max_size=3))
+        def append_to_streams(self, data: st.DataObject, drafts: list[Event]) -> None:
+            """A writer that decided from some streams' versions: the append goes through
+            when every one is what the model holds, else nothing is written."""
+            batch = self._fresh(drafts)
+            streams = sorted({self._stream_of(e) for e in self.model} | {"convoy:elsewhere"})
+            chosen = data.draw(st.lists(st.sampled_from(streams), max_size=3, unique=True))
+            versions = {}
+            for stream in chosen:
+                true = sum(1 for e in self.model if self._stream_of(e) == stream)
+                versions[stream] = data.draw(
+                    st.sampled_from([true, true, true + 1, max(true - 1, 0)])
+                )
+            stale = [
+                s
+                for s, v in versions.items()
+                if v != sum(1 for e in self.model if self._stream_of(e) == s)
+            ]
+            try:
+                result = self.log.append(batch, expected_versions=versions)
+            except ConflictError as exc:
+                assert stale and exc.stream in stale
+                return
+            assert not stale
+            self.model.extend(r.event for r in result.records)
+            for record in result.records:
+                assert record.stream == self._stream_of(record.event)
+
+        def _stream_of(self, event: Event) -> str:
+            """The stream the model puts an event in: that of the event it revises."""
+            link = event.corrects or event.retracts
+            if link is not None:
+                return self._stream_of(next(e for e in self.model if e.id == link))
+            return event.stream
+
         @invariant()
         def verifies(self) -> None:
             result = self.log.verify()

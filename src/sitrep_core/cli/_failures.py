@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..errors import ConflictError, SitrepError, ValidationError
+from ..errors import BrokenChainError, ConflictError, SitrepError, ValidationError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -51,6 +51,8 @@ def failure_for(exc: BaseException) -> Failure | None:
         return Failure([ValidationError.__str__(e) for e in exc.errors])
     if isinstance(exc, ConflictError):  # also DuplicateIdError
         return Failure(f"conflict: {exc}; nothing was appended", EXIT_FAILED)
+    if isinstance(exc, BrokenChainError):  # a read stopped at damage: as a failed verify
+        return Failure(str(exc), EXIT_FAILED)
     if isinstance(exc, SitrepError | ValueError):  # ValidationError, CorruptLogError, ...
         return Failure(str(exc) or type(exc).__name__)
     if isinstance(exc, OSError):

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable, Iterator
 
 import click
 
@@ -12,7 +10,6 @@ from ..errors import CorruptLogError
 from ..projections import Directory
 from ..renderers import change_phrase, event_phrase, plain
 from ..report import moment_as_given
-from ..stores._log import EventLog, Record
 from ._failures import EXIT_FAILED, Failure, one_line
 from ._output import progress, record_json, to_json
 from ._run import MOMENT, check_types, chosen_projections, opened
@@ -25,8 +22,18 @@ from ._run import MOMENT, check_types, chosen_projections, opened
     "--from", "start", type=click.IntRange(min=1), default=1, metavar="N", help="From position N."
 )
 @click.option("--limit", type=click.IntRange(min=0), metavar="N", help="At most N records.")
+@click.option(
+    "--stream", metavar="STREAM", help="Only this stream's records (e.g. convoy:qalamoun-convoy)."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line, the event whole.")
-def log_(target: str, types: tuple[str, ...], start: int, limit: int | None, as_json: bool) -> None:
+def log_(
+    target: str,
+    types: tuple[str, ...],
+    start: int,
+    limit: int | None,
+    stream: str | None,
+    as_json: bool,
+) -> None:
     """List the log's records: position, occurred, type and headline.
 
     \b
@@ -34,11 +41,13 @@ def log_(target: str, types: tuple[str, ...], start: int, limit: int | None, as_
       sitrep log log.jsonl
       sitrep log log.jsonl --type statement --type strike
       sitrep log log.jsonl --from 100 --limit 20 --json
+      sitrep log log.jsonl --stream convoy:qalamoun-convoy
     """
     names = Directory()  # a listing resolves no names: it reads no reference data
     with opened(target) as log:
         check_types(log.codec, types)
-        for shown, record in enumerate(log.read(start, types=types or None)):
+        records = log.read(start, types=types or None, stream=stream)
+        for shown, record in enumerate(records):
             if limit is not None and shown >= limit:
                 break
             if as_json:
@@ -128,24 +137,49 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("target", metavar="LOG")
-def verify(target: str) -> None:
+@click.option(
+    "--expect-head",
+    metavar="POSITION:HASH",
+    help="The log must still hold this record (a head published earlier, as a report cites "
+    "it): catches a log cut back by whole batches.",
+)
+def verify(target: str, expect_head: str | None) -> None:
     """Check the hash chain; exit 1 at the first bad record.
 
-    Every record's position, link to the one before and content hash are checked.
+    Every record's position, link to the one before, content hash, id and stream are
+    checked; with --expect-head, also that the log still holds a head published before.
 
     \b
     Examples:
       sitrep verify log.jsonl
+      sitrep verify log.jsonl --expect-head 86:dcf8178411...4d694 (the whole hash)
       sitrep verify postgresql://analyst@db.example.org/sitrep
     """
+    pinned = None if expect_head is None else _head(expect_head)
     with opened(target) as log:
         try:
-            result = log.verify()
+            result = log.verify(expect_head=pinned)
         except CorruptLogError as exc:
             raise Failure(f"broken: {exc}", EXIT_FAILED) from None
         if not result.ok:
             raise Failure(str(result), EXIT_FAILED)
         click.echo(f"{log.name}: {result}")
+
+
+def _head(text: str) -> tuple[int, str]:
+    """POSITION:HASH as given to --expect-head."""
+    position, _, digest = text.partition(":")
+    if (
+        not position.isdigit()
+        or int(position) < 1
+        or len(digest) != 64
+        or not all(c in "0123456789abcdef" for c in digest)
+    ):
+        raise Failure(
+            f"--expect-head {text!r}: give POSITION:HASH, a position from 1 and the record's "
+            "64 hex digits (as 'sitrep verify' and reports print them)"
+        )
+    return int(position), digest
 
 
 @click.command()
@@ -174,31 +208,9 @@ def follow(target: str, start: int, interval: float, timeout: float | None) -> N
       sitrep follow log.jsonl --from 120
     """
     with opened(target) as log:
-        follow_records: Callable[..., Iterator[Record]] | None = getattr(log, "follow", None)
-        records = (
-            follow_records(start, timeout=timeout, poll_interval=interval)
-            if follow_records is not None
-            else _poll(log, start, interval, timeout)
-        )
         try:
-            for record in records:
+            for record in log.follow(start, poll_interval=interval, timeout=timeout):
                 click.echo(record_json(log.codec, record))
                 sys.stdout.flush()
         except KeyboardInterrupt:
             pass
-
-
-def _poll(log: EventLog, start: int, interval: float, timeout: float | None) -> Iterator[Record]:
-    next_position, quiet_since = start, time.monotonic()
-    while True:
-        for record in log.read(next_position):
-            next_position = record.position + 1
-            quiet_since = time.monotonic()
-            yield record
-        wait = interval
-        if timeout is not None:
-            left = timeout - (time.monotonic() - quiet_since)
-            if left <= 0:
-                return
-            wait = min(wait, left)
-        time.sleep(wait)

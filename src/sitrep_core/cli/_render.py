@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import click
@@ -48,7 +49,12 @@ def _format_for(fmt: str | None, output: str | None) -> Renderer:
 @click.option("--known-at", type=MOMENT, help="Only what had been recorded by then.")
 @click.option("--since", type=MOMENT, help="One update: every change since then.")
 @click.option("--title", default="Situation report", show_default=True, help="The title.")
-@click.option("-o", "--output", metavar="FILE", help="Write to FILE (default: stdout).")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write to FILE (default: stdout), replaced at once and keeping its permissions.",
+)
 def render(
     target: str,
     fmt: str | None,
@@ -80,20 +86,37 @@ def render(
         raise Failure(f"{output}: is a symbolic link; not writing through it (name its target)")
     partial = path.with_name(f".{path.name}.partial")
     try:
-        _write_new(partial, text.encode("utf-8"))
+        _write_new(partial, text.encode("utf-8"), _mode_of(path))
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
     click.echo(f"wrote {output} ({renderer.format}, {len(text.encode())} bytes)")
 
 
-def _write_new(path: Path, data: bytes) -> None:
-    """Write a new file at ``path``, never through a symlink; one left over is replaced."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+def _mode_of(path: Path) -> int | None:
+    """The permission bits of the file a report replaces (None when there is none): the
+    new report keeps them, so a report kept private (0600) stays private."""
     try:
-        fd = os.open(path, flags, 0o666)
+        found = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
+
+
+def _write_new(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write a new file at ``path``, never through a symlink; one left over is replaced.
+    With ``mode``, the file gets exactly those permission bits (before any byte is
+    written); else the usual ones (0666 less the umask)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    create = 0o600 if mode is not None else 0o666
+    try:
+        fd = os.open(path, flags, create)
     except FileExistsError:
         path.unlink()  # a partial file a killed render left (or a link: unlink removes it)
-        fd = os.open(path, flags, 0o666)
+        fd = os.open(path, flags, create)
     with os.fdopen(fd, "wb") as handle:
+        if mode is not None:
+            os.fchmod(handle.fileno(), mode)
         handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())

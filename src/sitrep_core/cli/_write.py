@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..codec._codec import Codec
-from ..errors import ConflictError, SitrepError, ValidationError
+from ..errors import ConflictError, SitrepError, StoreUnavailableError, ValidationError
 from ..model import Event
 from ..stores._log import EventLog
 from ._failures import EXIT_FAILED, Failure
@@ -41,8 +41,6 @@ def init(target: str) -> None:
         if path.exists() or path.is_symlink():
             raise Failure(f"{target}: already exists; not overwriting it")
     elif target.startswith(("postgresql://", "postgres://")):
-        from ..stores._sqlite import StoreUnavailableError
-
         try:
             loaded_plugins().open_log(target, create=False).close()
         except StoreUnavailableError:
@@ -55,6 +53,29 @@ def init(target: str) -> None:
         click.echo(f"created {log.name}")
 
 
+EXPECT = click.option(
+    "--expect",
+    "expect",
+    multiple=True,
+    metavar="STREAM=VERSION",
+    help="Append only if STREAM holds VERSION records (exit 1 otherwise; repeatable).",
+)
+
+
+def _versions(given: tuple[str, ...]) -> dict[str, int]:
+    """--expect STREAM=VERSION, as ``expected_versions``."""
+    versions: dict[str, int] = {}
+    for text in given:
+        stream, _, version = text.rpartition("=")
+        if not stream or not version.isdigit():
+            raise Failure(
+                f"--expect {text!r}: give STREAM=VERSION, such as convoy:qalamoun-convoy=3 "
+                "('sitrep log LOG --stream STREAM' lists a stream's records)"
+            )
+        versions[stream] = int(version)
+    return versions
+
+
 @click.command()
 @click.argument("target", metavar="LOG")
 @click.argument("file", default="-", metavar="[FILE|-]")
@@ -64,8 +85,11 @@ def init(target: str) -> None:
     metavar="N",
     help="Append only if the log's last position is N (exit 1 otherwise).",
 )
+@EXPECT
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
-def append(target: str, file: str, expected_position: int | None, as_json: bool) -> None:
+def append(
+    target: str, file: str, expected_position: int | None, expect: tuple[str, ...], as_json: bool
+) -> None:
     """Append the events of FILE (or stdin) to the log, all or nothing.
 
     The input is JSON Lines (one event a line) or one JSON object or array. If
@@ -78,7 +102,9 @@ def append(target: str, file: str, expected_position: int | None, as_json: bool)
       sitrep append log.jsonl events.jsonl
       cat events.jsonl | sitrep append log.jsonl -
       sitrep append log.jsonl events.jsonl --expected-position 12
+      sitrep append log.jsonl events.jsonl --expect convoy:qalamoun-convoy=7
     """
+    versions = _versions(expect)
     with opened(target) as log:
         if file == "-":
             data, source = sys.stdin.buffer.read(), "<stdin>"
@@ -86,25 +112,16 @@ def append(target: str, file: str, expected_position: int | None, as_json: bool)
             data, source = Path(file).read_bytes(), file
         events = log.codec.read_input(data, source=source)
         try:
-            _append(log, events, expected_position, as_json)
-        except ValidationError as exc:  # a revision naming no event: say which line
+            _append(log, events, expected_position, versions, as_json)
+        except ValidationError as exc:  # about one event (a revision naming none): its line
             raise Failure(str(_locate(exc, events, data, source))) from None
 
 
 def _locate(exc: ValidationError, events: list[Event], data: bytes, source: str) -> ValidationError:
-    """The error of an append, located at the input line (or item) of the event it is about."""
-    field = exc.field
-    if field not in ("corrects", "retracts"):
-        return exc.located(source=source)
-    index = next(
-        (
-            i
-            for i, event in enumerate(events)
-            if getattr(event, field) is not None and repr(getattr(event, field)) in exc.message
-        ),
-        None,
-    )
-    if index is None:
+    """The error of an append, located at the input line (or item) of the event it is about
+    (the error's ``index`` in the batch)."""
+    index = exc.index
+    if index is None or not 0 <= index < len(events):
         return exc.located(source=source)
     lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
     if len(lines) == len(events) and not data.strip().startswith(b"["):
@@ -113,10 +130,14 @@ def _locate(exc: ValidationError, events: list[Event], data: bytes, source: str)
 
 
 def _append(
-    log: EventLog, events: list[Event], expected_position: int | None, as_json: bool
+    log: EventLog,
+    events: list[Event],
+    expected_position: int | None,
+    versions: dict[str, int],
+    as_json: bool,
 ) -> None:
     try:
-        result = log.append(events, expected_position=expected_position)
+        result = log.append(events, expected_position=expected_position, expected_versions=versions)
     except ConflictError as exc:
         raise Failure(f"{log.name}: {exc}; nothing was appended", EXIT_FAILED) from None
     if as_json:
@@ -187,9 +208,15 @@ class AddCommand(click.Command):
     metavar="N",
     help="Append only if the log's last position is N (exit 1 otherwise).",
 )
+@EXPECT
 @click.option("--dry-run", is_flag=True, help="Print the event's line; append nothing.")
 def add(
-    target: str, type_: str, fields: tuple[str, ...], expected_position: int | None, dry_run: bool
+    target: str,
+    type_: str,
+    fields: tuple[str, ...],
+    expected_position: int | None,
+    expect: tuple[str, ...],
+    dry_run: bool,
 ) -> None:
     """Append one event typed by hand: its fields as --NAME VALUE.
 
@@ -212,6 +239,7 @@ def add(
           --origin "Western Qalamoun" --destination "Abu Kamal" \\
           --fighters "~308" --civilians "~331" --vehicle bus=17 --vehicle ambulance=11
     """
+    versions = _versions(expect)
     with opened(target) as log:
         try:
             event = event_from_words(log.codec, type_, fields)
@@ -221,7 +249,9 @@ def add(
             click.echo(log.codec.encode(event).decode())
             return
         try:
-            result = log.append([event], expected_position=expected_position)
+            result = log.append(
+                [event], expected_position=expected_position, expected_versions=versions
+            )
         except ConflictError as exc:
             raise Failure(f"{log.name}: {exc}; nothing was appended", EXIT_FAILED) from None
         except ValidationError as exc:

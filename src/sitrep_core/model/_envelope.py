@@ -188,6 +188,16 @@ class Event:
         return tuple(source for source in self.sources if source.name in given)
 
     @property
+    def stream(self) -> str:
+        """The stream the event belongs to: ``<type>:<id>`` unless the type says otherwise.
+
+        Writers who decide from what a stream holds append with its version as
+        expected (see ``EventLog.append``). An event that corrects or retracts
+        another is stored in the stream of the event it revises, whatever this says.
+        """
+        return f"{self.TYPE}:{self.id}"
+
+    @property
     def headline(self) -> str:
         """One plain line saying what happened, for event types that phrase themselves.
 

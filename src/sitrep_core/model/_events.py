@@ -101,6 +101,11 @@ class Evacuation(Event):
         if not self.origins:
             raise ValidationError("name the place (or places) people leave", field="origins")
 
+    @property
+    def stream(self) -> str:
+        """``convoy:<convoy>`` when it forms a convoy, else ``<type>:<id>``."""
+        return f"convoy:{self.convoy}" if self.convoy else f"{self.TYPE}:{self.id}"
+
 
 @attrs.frozen(kw_only=True)
 class ConvoyMove(Event):
@@ -139,6 +144,11 @@ class ConvoyMove(Event):
         if self.new_convoy == self.convoy:
             raise ValidationError("a convoy cannot split into itself", field="new_convoy")
 
+    @property
+    def stream(self) -> str:
+        """``convoy:<convoy>``: a split stays in its parent convoy's stream."""
+        return f"convoy:{self.convoy}"
+
 
 @attrs.frozen(kw_only=True)
 class Strike(Event):
@@ -172,6 +182,11 @@ class Strike(Event):
         if self.actor is not None and not self.actor.strip():
             raise ValidationError("must be a non-empty string (or left out)", field="actor")
 
+    @property
+    def stream(self) -> str:
+        """``convoy:<convoy>`` when it names a convoy, else ``<type>:<id>``."""
+        return f"convoy:{self.convoy}" if self.convoy else f"{self.TYPE}:{self.id}"
+
 
 @attrs.frozen(kw_only=True)
 class Statement(Event):
@@ -194,6 +209,11 @@ class Statement(Event):
     target: tuple[str, ...] = attrs.field(default=(), converter=names)
     audience: str | None = None
     via: str | None = None
+
+    @property
+    def stream(self) -> str:
+        """``subject:<subject>``: every statement on one subject."""
+        return f"subject:{self.subject}"
 
 
 @attrs.frozen(kw_only=True)
@@ -224,6 +244,11 @@ class AidDelivery(Event):
     convoy: str | None = None
     provider: str | None = None
     location: Location | None = attrs.field(default=None, converter=_optional_location)
+
+    @property
+    def stream(self) -> str:
+        """``convoy:<convoy>`` when it names a convoy, else ``<type>:<id>``."""
+        return f"convoy:{self.convoy}" if self.convoy else f"{self.TYPE}:{self.id}"
 
 
 @attrs.frozen(kw_only=True)
@@ -256,6 +281,11 @@ class Control(Event):
     via: tuple[str, ...] = attrs.field(default=(), converter=names)
     near: tuple[str, ...] = attrs.field(default=(), converter=names)
 
+    @property
+    def stream(self) -> str:
+        """``area:<area>``: who holds one area."""
+        return f"area:{self.area}"
+
 
 @attrs.frozen(kw_only=True)
 class FigureReported(Event):
@@ -273,6 +303,11 @@ class FigureReported(Event):
     count: Count
     unit: str | None = None
     location: Location | None = attrs.field(default=None, converter=_optional_location)
+
+    @property
+    def stream(self) -> str:
+        """``subject:<subject>``: beside the statements on what it counts."""
+        return f"subject:{self.subject}"
 
 
 @attrs.frozen(kw_only=True)

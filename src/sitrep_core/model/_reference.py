@@ -33,6 +33,11 @@ class ActorDefined(Event):
     affiliated_with: tuple[str, ...] = attrs.field(default=(), converter=names)
     country: str | None = None
 
+    @property
+    def stream(self) -> str:
+        """``actor:<key>``: one actor's definition and its revisions."""
+        return f"actor:{self.key}"
+
 
 def _latitude(_i: Any, a: attrs.Attribute[Any], value: float | None) -> None:
     if value is not None and not -90 <= value <= 90:
@@ -74,6 +79,11 @@ class PlaceDefined(Event):
         if self.precision_km is not None and not self.precision_km > 0:
             raise ValidationError("a precision is a positive distance in km", field="precision_km")
 
+    @property
+    def stream(self) -> str:
+        """``place:<key>``: one place's definition and its revisions."""
+        return f"place:{self.key}"
+
 
 @attrs.frozen(kw_only=True)
 class SubjectDefined(Event):
@@ -87,3 +97,8 @@ class SubjectDefined(Event):
     name: str = attrs.field(validator=non_empty)
     kind: str = attrs.field(default="topic", validator=non_empty)
     aliases: tuple[str, ...] = attrs.field(default=(), converter=names)
+
+    @property
+    def stream(self) -> str:
+        """``subject:<key>``: beside the statements and figures on it."""
+        return f"subject:{self.key}"

@@ -1,179 +1,60 @@
 """The embedded default store: one JSON Lines file, one record a line.
 
-A line is ``{"position":N,"prev":H,"hash":H,"event":{...}}``; the lines of a batch
-but its last also say ``"more":K`` (how many of the batch follow), so a batch cut
-short by a crash is recognised and set aside whole. Writers serialise on an
-exclusive ``flock`` of the file; readers need no lock.
+A record line (see ``_jsonl_lines``) says its position, links, stream and event; the
+lines of a batch but its last also say ``"more":K``, so a batch cut short by a crash
+is recognised and set aside whole. Writers serialise on an exclusive ``flock`` of
+the file; readers need no lock. Every batch a reader indexes is checked (positions,
+links, hashes); what is not a torn tail is reported, never cut off.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
-import re
 import warnings
-from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 import orjson
 
 from ..codec._codec import Codec
-from ..errors import CorruptLogError, TornTailWarning
-from ..model import Event
-from ._log import GENESIS, Clock, EventLog, Record, StoredRow
+from ..errors import (
+    BrokenChainError,
+    CorruptLogError,
+    LogPermissionError,
+    ReadOnlyLogError,
+    StoreUnavailableError,
+    TornTailWarning,
+)
+from ._files import create_file, fsync_dir, open_regular
+from ._jsonl_index import LineIndex, load, save
+from ._jsonl_lines import (
+    Line,
+    could_start_a_record,
+    encode_line,
+    event_id_of,
+    follows,
+    parse_line,
+    torn_tail_problem,
+)
+from ._jsonl_lines import seek_position as _seek_position
+from ._log import ChainCheck, Clock, EventLog, StoredEvent, StoredRow
 
-_EVENT_KEY = b',"event":'
-
-
-def create_file(path: Path) -> None:
-    """Create an empty log file: refuses to overwrite or to follow a symlink; not world-writable."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory or Path("."), os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def encode_line(row: StoredRow, more: int) -> bytes:
-    extra = b',"more":%d' % more if more else b""
-    return b'{"position":%d,"prev":"%s","hash":"%s"%s,"event":%s}\n' % (
-        row.position,
-        row.prev.encode("ascii"),
-        row.hash.encode("ascii"),
-        extra,
-        row.event_bytes,
-    )
-
-
-def _event_bytes(line: bytes, parsed: dict[str, Any]) -> bytes:
-    """The event's bytes exactly as written (what the hash covers)."""
-    start = line.find(_EVENT_KEY)
-    end = len(line.rstrip(b"\r\n")) - 1
-    if start < 0 or line[end : end + 1] != b"}":
-        return orjson.dumps(parsed.get("event"))
-    return line[start + len(_EVENT_KEY) : end]
-
-
-def _parse_line(line: bytes) -> dict[str, Any] | None:
-    """The record a complete line holds, or None when it is not one of ours."""
-    try:
-        data = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return None
-    if (
-        not isinstance(data, dict)
-        or type(data.get("position")) is not int
-        or not isinstance(data.get("hash"), str)
-        or not isinstance(data.get("prev"), str)
-        or not isinstance(data.get("event"), dict)
-        or type(data.get("more", 0)) is not int
-    ):
-        return None
-    return data
-
-
-_RECORD_START = b'{"position":'
-_HASH_CHARS = frozenset("0123456789abcdef")
-
-
-def _index_problem(data: dict[str, Any], expected: int) -> str | None:
-    """What keeps a parsed record out of the index (positions, ids, hashes), or None."""
-    if data["position"] != expected:
-        return f"position {data['position']} where {expected} was expected"
-    if not isinstance(data["event"].get("id"), str):
-        return "the event has no id"
-    if len(data["hash"]) != 64 or not _HASH_CHARS.issuperset(data["hash"]):
-        return "the hash is not 64 hex digits"
-    return None
-
-
-def _is_torn_tail(tail: bytes) -> bool:
-    """True when ``tail`` is what a crash leaves after the last whole batch: whole
-    records of an unfinished batch, then the start of one; or the NUL bytes some file
-    systems leave. Anything else is not ours to cut (a file that is not a log)."""
-    *whole, last = tail.split(b"\n")
-    for line in whole:
-        if line.strip(b"\x00 \t\r") and _parse_line(line + b"\n") is None:
-            return False
-    rest = last.strip(b"\x00 \t\r")
-    return not rest or rest.startswith(_RECORD_START) or _RECORD_START.startswith(rest)
-
-
+_NOT_A_RECORD = "not a log record (not the JSON of one)"
 _REREADS = 3
 """How often a reader starts again a batch whose records do not follow on."""
 
 
-def _follows(before: dict[str, Any], data: Any) -> bool:
-    """Whether ``data`` is the record after ``before``: the next position, linked to it."""
-    position = before.get("position")
-    return (
-        isinstance(data, dict)
-        and type(position) is int
-        and data.get("position") == position + 1
-        and data.get("prev") == before.get("hash")
-    )
-
-
-_POSITION_PREFIX = re.compile(rb'\{"position":([1-9][0-9]{0,17}),')
-
-
-def _line_at(handle: Any, at: int) -> tuple[int, int] | None:
-    """(position, length) of the record line that starts at byte ``at``, or None at the
-    end of the file or a line that is not a whole record of ours."""
-    handle.seek(at)
-    line = handle.readline()
-    found = _POSITION_PREFIX.match(line)
-    if found is None or not line.endswith(b"\n"):
-        return None
-    return int(found.group(1)), len(line)
-
-
-def _seek_position(handle: Any, position: int) -> int | None:
-    """Put ``handle`` at the line of record ``position`` without reading the lines
-    before it, by bisecting the file on the positions lines start with (a log holds
-    one record a line, positions from 1 without gaps). The number of the line before
-    it, or None when the file does not look like that (read it line by line then)."""
-    if position <= 1:
-        return None
-    low, high = 0, handle.seek(0, os.SEEK_END)
-    while high - low > 1 << 16:  # then a short scan finishes it
-        middle = (low + high) // 2
-        handle.seek(middle)
-        handle.readline()  # the rest of the line landed in
-        at = handle.tell()
-        found = _line_at(handle, at)
-        if found is None:
-            return None
-        if found[0] < position:
-            low = at
-        else:
-            high = middle
-    at = low
-    found = _line_at(handle, at)
-    while found is not None and found[0] < position:
-        at += found[1]
-        found = _line_at(handle, at)
-    if found is None or found[0] != position:
-        return None
-    handle.seek(at)
-    return position - 1
-
-
 class JsonlLog(EventLog):
-    """A log in one JSON Lines file: fsynced appends, crash recovery, multi-process safe."""
+    """A log in one JSON Lines file: fsynced appends, crash recovery, multi-process safe.
+
+    A file this user cannot write (or ``readonly=True``) opens for reading: appends
+    then raise :class:`~sitrep_core.ReadOnlyLogError`.
+    """
 
     def __init__(
         self,
@@ -182,26 +63,41 @@ class JsonlLog(EventLog):
         codec: Codec | None = None,
         create: bool = True,
         clock: Clock | None = None,
+        readonly: bool = False,
     ) -> None:
         super().__init__(codec, clock=clock)
         self.path = Path(path)
-        if not self.path.exists():
+        self._fd: int | None = None
+        if not self.path.exists() and not readonly:
             if not create:
                 raise FileNotFoundError(f"{self.path}: no such log")
+            create_file(self.path)  # False: another process created it first; open theirs
+        self.readonly = readonly
+        self._fd = self._open()
+        self._index = LineIndex()
+        try:
+            with open(self.path, "rb") as handle:
+                # what the copy of the index beside the log holds, checked against it
+                self._index = load(self.path, handle)
+        except BaseException:
+            self.close()
+            raise
+
+    def _open(self) -> int:
+        if not self.readonly:
             try:
-                create_file(self.path)
-            except FileExistsError:
-                if self.path.is_symlink():  # dangling: creating would write where it points
+                return open_regular(self.path, os.O_RDWR | os.O_APPEND)
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
                     raise
-                # another process created the log first: open theirs
-        self._fd: int | None = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CLOEXEC)
-        # what is known of the committed part of the file
-        self._size = 0
-        self._head = 0
-        self._head_hash = GENESIS
-        self._lines = 0
-        self._offsets = array("q")
-        self._ids: dict[str, int] = {}
+            self.readonly = True  # still readable, perhaps: verify, render, replay
+        try:
+            return open_regular(self.path, os.O_RDONLY)
+        except PermissionError:
+            raise LogPermissionError(
+                f"{self.path}: permission denied (this user may not read the log)",
+                source=str(self.path),
+            ) from None
 
     @property
     def name(self) -> str:
@@ -217,112 +113,180 @@ class JsonlLog(EventLog):
             raise ValueError(f"{self.path}: the log is closed")
         return self._fd
 
+    def _corrupt_at(
+        self,
+        message: str,
+        line: int | None,
+        position: int | None = None,
+        event_id: str | None = None,
+        kind: type[CorruptLogError] = CorruptLogError,
+    ) -> CorruptLogError:
+        return kind(
+            f"{message} (run 'sitrep verify' to see what is wrong)",
+            source=str(self.path),
+            line=line,
+            position=position,
+            event_id=event_id,
+        )
+
     # -- keeping up with the file --------------------------------------------------
 
     def _refresh(self, *, recover: bool) -> None:
-        """Index the committed lines written since we last looked.
+        """Index the committed batches written since we last looked, checking each.
 
         With ``recover`` (only under the writers' lock), a tail that is not a complete
         batch is the remains of a crashed write: it is moved aside and cut off.
         """
-        fd = self._fileno()
-        size = os.fstat(fd).st_size
-        if size < self._size:
+        index = self._index
+        size = os.fstat(self._fileno()).st_size
+        if size < index.size:
             raise CorruptLogError(
-                f"the file shrank from {self._size} to {size} bytes since it was read",
+                f"the file shrank from {index.size} to {size} bytes since it was read",
                 source=str(self.path),
             )
-        if size == self._size:
+        if size == index.size:
             return
         with open(self.path, "rb") as handle:
-            handle.seek(self._size)
-            offset, line_no = self._size, self._lines
-            held: list[tuple[int, int, dict[str, Any], bytes]] = []
+            handle.seek(index.size)
+            offset, line_no = index.size, index.lines
+            held: list[tuple[int, Line]] = []
             rereads = 0
             while line := handle.readline():
                 line_no += 1
                 if not line.endswith(b"\n"):
                     break
-                data = _parse_line(line)
-                if not recover and held and not _follows(held[-1][2], data) and rereads < _REREADS:
+                parsed = parse_line(line, line_no)
+                if held and not follows(held[-1][1], parsed) and rereads < _REREADS and not recover:
                     # a crashed writer's batch, cut off by another writer's recovery and
                     # written over while we read it: read again from where it began
-                    handle.seek(self._size)
-                    offset, line_no = self._size, self._lines
+                    handle.seek(index.size)
+                    offset, line_no = index.size, index.lines
                     held.clear()
                     rereads += 1
                     continue
-                if data is None:
+                if parsed is None:
                     if recover and self._only_garbage_after(handle):
                         break
-                    raise CorruptLogError(
-                        "not a log record (run 'sitrep verify' to see what is wrong)",
-                        source=str(self.path),
-                        line=line_no,
+                    raise self._corrupt_at("not a log record", line_no)
+                if held and parsed.more != held[-1][1].more - 1:
+                    raise self._corrupt_at(
+                        "the batch markers do not follow on (a line was removed or added)",
+                        line_no,
+                        kind=BrokenChainError,
                     )
-                held.append((offset, line_no, data, line))
+                held.append((offset, parsed))
                 offset += len(line)
-                if data.get("more", 0):
+                if parsed.more:
                     continue
-                for index, (_start, number, record, _raw) in enumerate(held):
-                    problem = _index_problem(record, len(self._offsets) + index + 1)
-                    if problem is not None:
-                        raise CorruptLogError(
-                            f"{problem} (run 'sitrep verify' to see what is wrong)",
-                            source=str(self.path),
-                            line=number,
-                        )
-                for start, number, record, _raw in held:
-                    self._offsets.append(start)
-                    self._ids[record["event"].get("id")] = record["position"]
-                    self._head, self._head_hash = record["position"], record["hash"]
-                    self._lines = number
-                self._size = offset
+                self._index_batch(held)
+                index.commit(offset, line_no)
                 held.clear()
                 rereads = 0
-        if recover and size > self._size:
+        if recover and size > index.size:
             self._set_aside(size)
 
+    def _index_batch(self, held: list[tuple[int, Line]]) -> None:
+        """Check a whole batch against the chain, then index it (all or none of it)."""
+        index = self._index
+        check = ChainCheck(index.head + 1, index.head_hash)
+        entries = []
+        pending: dict[str, str] = {}
+        for offset, parsed in held:
+            row = parsed.row
+            problem = check.problem(row)
+            event_id = event_id_of(parsed)
+            if problem is not None:
+                raise self._corrupt_at(problem, row.line, row.position, event_id, BrokenChainError)
+            if problem is None and event_id is None:
+                problem = "the event has no id"
+            if problem is None and (event_id in index.ids or event_id in pending):
+                problem = f"event id {event_id!r} is stored twice"
+            if problem is not None:
+                raise self._corrupt_at(problem, row.line, row.position, event_id)
+            assert event_id is not None
+            stream = row.stream if row.stream is not None else self._legacy_stream(row, pending)
+            pending[event_id] = stream
+            entries.append((offset, event_id, stream, row.hash))
+        for entry in entries:
+            index.add(*entry)
+
+    def _legacy_stream(self, row: StoredRow, pending: Mapping[str, str]) -> str:
+        """The stream of a record written before lines said it: from its event."""
+        try:
+            event = self.codec.from_dict(orjson.loads(row.event_bytes))
+        except Exception as exc:
+            raise self._corrupt_at(f"the event does not decode: {exc}", row.line) from None
+        link = event.corrects or event.retracts
+        if link is not None:
+            if link in pending:
+                return pending[link]
+            position = self._index.ids.get(link)
+            if position is not None:
+                return self._index.stream_of(position)
+        return event.stream
+
     @staticmethod
-    def _only_garbage_after(handle: Any) -> bool:
-        """True when no complete record follows: what we stand on is a torn tail."""
-        return not any(rest.endswith(b"\n") and _parse_line(rest) is not None for rest in handle)
+    def _only_garbage_after(handle: object) -> bool:
+        """True when no complete record follows: what we stand on may be a torn tail."""
+        return not any(
+            rest.endswith(b"\n") and parse_line(rest) is not None
+            for rest in handle  # type: ignore[attr-defined]
+        )
 
     def _set_aside(self, size: int) -> None:
         fd = self._fileno()
+        index = self._index
         with open(self.path, "rb") as handle:
-            handle.seek(self._size)
-            torn = handle.read(size - self._size)
-        if not _is_torn_tail(torn):
-            raise CorruptLogError(
-                f"{len(torn)} bytes after line {self._lines} are not what an interrupted "
-                "write leaves; not cutting them (is this a log? run 'sitrep verify')",
+            handle.seek(index.size)
+            torn = handle.read(size - index.size)
+        found = torn_tail_problem(torn, index.head, index.head_hash)
+        if found is not None:
+            problem, broken = found
+            raise (BrokenChainError if broken else CorruptLogError)(
+                f"{len(torn)} bytes after line {index.lines} are not what an interrupted "
+                f"write leaves ({problem}); not cutting them (run 'sitrep verify')",
                 source=str(self.path),
-                line=self._lines + 1,
+                line=index.lines + 1,
             )
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         aside = self.path.with_name(f"{self.path.name}.torn-{stamp}-{os.getpid()}")
-        out = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
         try:
-            os.write(out, torn)
-            os.fsync(out)
-        finally:
-            os.close(out)
-        os.ftruncate(fd, self._size)
-        os.fsync(fd)
-        _fsync_dir(self.path.parent)
+            out = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            try:
+                os.write(out, torn)
+                os.fsync(out)
+            finally:
+                os.close(out)
+            os.ftruncate(fd, index.size)
+            os.fsync(fd)
+            fsync_dir(self.path.parent)
+        except OSError as exc:
+            reason = (os.strerror(exc.errno) if exc.errno else str(exc)).lower()
+            raise StoreUnavailableError(
+                f"{self.path}: cannot set aside the unfinished write after line {index.lines} "
+                f"({reason}); nothing was appended",
+                source=str(self.path),
+                host=str(self.path),
+                committed=False,
+            ) from exc
         warnings.warn(
             TornTailWarning(
-                f"{self.path}: an unfinished write of {len(torn)} bytes after line {self._lines} "
+                f"{self.path}: an unfinished write of {len(torn)} bytes after line {index.lines} "
                 f"was cut off and kept in {aside.name}"
             ),
-            stacklevel=4,
+            stacklevel=5,
         )
 
     # -- EventLog primitives -------------------------------------------------------
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        if self.readonly:
+            raise ReadOnlyLogError(
+                f"{self.path}: the log is open for reading only (the file, its directory or "
+                "its file system is not writable); nothing was appended",
+                source=str(self.path),
+            )
         fd = self._fileno()
         fcntl.flock(fd, fcntl.LOCK_EX)
         try:
@@ -337,24 +301,42 @@ class JsonlLog(EventLog):
             pass
 
     def _tip(self) -> tuple[int, str]:
-        return self._head, self._head_hash
+        return self._index.head, self._index.head_hash
 
-    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        position = self._ids.get(event_id)
-        if position is None:
-            return None
+    def _find(self, event_ids: Collection[str]) -> Mapping[str, StoredEvent]:
+        with self._thread_lock:
+            self._refresh(recover=False)
+            index = self._index
+            wanted = [(i, index.ids[i]) for i in event_ids if i in index.ids]
+            offsets = [index.offsets[position - 1] for _, position in wanted]
+            streams = [index.stream_of(position) for _, position in wanted]
+        found: dict[str, StoredEvent] = {}
+        if not wanted:
+            return found
         with open(self.path, "rb") as handle:
-            handle.seek(self._offsets[position - 1])
-            line = handle.readline()
-        data = _parse_line(line)
-        if data is None:
-            raise CorruptLogError("not a log record", source=str(self.path), line=position)
-        return position, _event_bytes(line, data)
+            for (event_id, position), offset, stream in zip(wanted, offsets, streams, strict=True):
+                handle.seek(offset)
+                parsed = parse_line(handle.readline())
+                if (
+                    parsed is None
+                    or parsed.row.position != position
+                    or event_id_of(parsed) != event_id
+                ):
+                    raise self._corrupt_at("not the record the index expected", None, position)
+                found[event_id] = StoredEvent(position, parsed.row.event_bytes, stream)
+        return found
 
-    def _write(self, rows: list[StoredRow]) -> None:
+    def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
+        with self._thread_lock:
+            self._refresh(recover=False)
+            by_stream = self._index.by_stream
+            return {s: len(by_stream[s]) for s in streams if s in by_stream}
+
+    def _write(self, rows: Sequence[StoredRow]) -> None:
         fd = self._fileno()
+        index = self._index
         last = len(rows) - 1
-        lines = [encode_line(row, last - index) for index, row in enumerate(rows)]
+        lines = [encode_line(row, last - number) for number, row in enumerate(rows)]
         payload = b"".join(lines)
         view = memoryview(payload)
         written = 0
@@ -362,140 +344,159 @@ class JsonlLog(EventLog):
             while written < len(payload):
                 written += os.write(fd, view[written:])
             os.fsync(fd)
+        except OSError as exc:
+            raise self._write_failed(exc, whole=written == len(payload)) from exc
         except BaseException:
-            # leave no half batch behind; what cannot be cut now is set aside on the next open
-            try:
-                os.ftruncate(fd, self._size)
-                os.fsync(fd)
-            except OSError:
-                pass
+            self._cut_back()
             raise
-        offset = self._size
+        offset = index.size
         for row, line in zip(rows, lines, strict=True):
-            self._offsets.append(offset)
+            assert row.event is not None and row.stream is not None
+            index.add(offset, row.event.id, row.stream, row.hash)
             offset += len(line)
-            event_id = row.event.id if row.event is not None else None
-            self._ids[event_id or orjson.loads(row.event_bytes)["id"]] = row.position
-        self._size = offset
-        self._lines += len(rows)
-        self._head, self._head_hash = rows[-1].position, rows[-1].hash
+        index.commit(offset, index.lines + len(rows))
+        save(self.path, index)
+
+    def _cut_back(self) -> bool:
+        """Cut off a half-written batch; False when that failed too (the next writer will)."""
+        try:
+            os.ftruncate(self._fileno(), self._index.size)
+            os.fsync(self._fileno())
+        except OSError:
+            return False
+        return True
+
+    def _write_failed(self, exc: OSError, *, whole: bool) -> StoreUnavailableError:
+        """The error of a failed write, after cutting back what it left: ``committed``
+        is None only when the whole batch is in the file, unsynced, and could not be
+        cut off (a reader may then find it)."""
+        cut = self._cut_back()
+        reason = (os.strerror(exc.errno) if exc.errno else str(exc)).lower()
+        if cut:
+            outcome, committed = "nothing was appended", False
+        elif not whole:
+            outcome = "the part written is not a whole batch: the next append sets it aside"
+            committed = False
+        else:
+            outcome = "the batch was written but not synced to disk and could not be cut off"
+            committed = None
+        return StoreUnavailableError(
+            f"{self.path}: the append failed ({reason}); {outcome}",
+            source=str(self.path),
+            host=str(self.path),
+            committed=committed,
+        )
 
     @property
     def head(self) -> int:
         with self._thread_lock:
             self._refresh(recover=False)
-            return self._head
+            return self._index.head
 
-    def get(self, event_id: str) -> Record | None:
-        # a reader: no writers' lock, so it neither waits for them nor cuts a torn tail
-        with self._thread_lock:
-            self._refresh(recover=False)
-            position = self._ids.get(event_id)
-        if position is None:
-            return None
-        return next(self.read(position), None)
-
-    def read(
-        self, from_position: int = 1, *, types: Collection[str] | None = None
-    ) -> Iterator[Record]:
-        wanted = None if types is None else frozenset(types)
-        decode = self.codec.from_dict
-        source = str(self.path)
+    def _scan(
+        self,
+        from_position: int,
+        *,
+        stream: str | None = None,
+        types: frozenset[str] | None = None,
+    ) -> Iterator[StoredRow]:
+        if stream is not None:
+            yield from self._scan_stream(from_position, stream)
+            return
         with open(self.path, "rb") as handle:
             start = max(from_position, 1)
-            line_no = 0
-            if start - 1 < len(self._offsets):
-                handle.seek(self._offsets[start - 1])
-                line_no = start - 1
-            elif not self._offsets and (found := _seek_position(handle, start)) is not None:
-                line_no = found  # this handle has not indexed the file: found by bisection
-            else:
-                if self._offsets:
-                    handle.seek(self._offsets[-1])
-                    handle.readline()
-                    line_no = len(self._offsets)
-                while line_no < start - 1 and handle.readline():
-                    line_no += 1
-            held: list[tuple[int, dict[str, Any]]] = []
+            line_no = self._seek(handle, start)
+            held: list[Line] = []
             offset = held_at = handle.tell()
             rereads = 0
             while line := handle.readline():
                 line_no += 1
                 if not line.endswith(b"\n"):
-                    return  # a write in progress, or a torn tail not yet recovered
-                try:
-                    data = orjson.loads(line)
-                    more = data.get("more", 0)
-                except (orjson.JSONDecodeError, AttributeError):
-                    data = None
-                if held and not _follows(held[-1][1], data) and rereads < _REREADS:
+                    # a write in progress, or a torn tail not yet recovered; unless it
+                    # cannot be the start of a record
+                    if not held and not could_start_a_record(line):
+                        yield StoredRow(line_no, "", "", b"", line=line_no, problem=_NOT_A_RECORD)
+                    return
+                parsed = parse_line(line, line_no)
+                if held and not follows(held[-1], parsed) and rereads < _REREADS:
                     # a crashed writer's batch, cut off by a writer's recovery and written
                     # over while we read it: read again from where it began (a batch that
-                    # is damaged reads the same again, and is left for verify to report)
+                    # is damaged reads the same again, and the chain check reports it)
                     handle.seek(held_at)
-                    offset, line_no = held_at, held[0][0] - 1
+                    offset, line_no = held_at, (held[0].row.line or 1) - 1
                     held.clear()
                     rereads += 1
                     continue
-                if data is None:
-                    raise CorruptLogError("not a log record", source=source, line=line_no)
+                if parsed is None:
+                    yield from (record.row for record in held)
+                    yield StoredRow(line_no, "", "", b"", line=line_no, problem=_NOT_A_RECORD)
+                    return
+                if held and parsed.more != held[-1].more - 1:
+                    yield from (record.row for record in held)
+                    yield StoredRow(
+                        parsed.row.position,
+                        "",
+                        "",
+                        b"",
+                        line=line_no,
+                        problem="the batch markers do not follow on (a line was removed or added)",
+                        damage=True,
+                    )
+                    return
                 if not held:
                     held_at = offset
                 offset += len(line)
-                held.append((line_no, data))
-                if more:
+                held.append(parsed)
+                if parsed.more:
                     continue
-                for number, record in held:
-                    try:
-                        event_data = record["event"]
-                        if wanted is not None and event_data.get("type") not in wanted:
-                            continue
-                        event: Event = decode(event_data)
-                        yield Record(record["position"], event, record["hash"], record["prev"])
-                    except (KeyError, TypeError, AttributeError):
-                        raise CorruptLogError(
-                            "not a log record", source=source, line=number
-                        ) from None
-                    except Exception as exc:
-                        raise CorruptLogError(
-                            f"the event does not decode: {exc}", source=source, line=number
-                        ) from None
+                for record in held:
+                    yield (
+                        record.row if record.row.stream is not None else self._streamed(record.row)
+                    )
                 held.clear()
                 rereads = 0
 
-    def _rows(self) -> Iterator[StoredRow]:
+    def _seek(self, file: IO[bytes], start: int) -> int:
+        """Put ``file`` at the line of record ``start`` (or before it); the line number
+        of the line before where it stands."""
+        with self._thread_lock:
+            offsets = self._index.offsets
+            if start - 1 < len(offsets):
+                file.seek(offsets[start - 1])
+                return start - 1
+            if not offsets:
+                found = _seek_position(file, start)
+                if found is not None:
+                    return found  # this handle has not indexed the file: found by bisection
+                return 0
+            file.seek(offsets[-1])
+            file.readline()
+            return len(offsets)
+
+    def _streamed(self, row: StoredRow) -> StoredRow:
+        """A row of a line written before lines named their stream, with its stream when
+        this handle has indexed it."""
+        with self._thread_lock:
+            streams = self._index.streams
+            if row.position > len(streams):
+                return row
+            stream = streams[row.position - 1]
+        return StoredRow(
+            row.position, row.prev, row.hash, row.event_bytes, stream, row.line, data=row.data
+        )
+
+    def _scan_stream(self, from_position: int, stream: str) -> Iterator[StoredRow]:
+        """The rows of one stream, each read where the index says it is."""
+        with self._thread_lock:
+            self._refresh(recover=False)
+            index = self._index
+            positions = [p for p in index.by_stream.get(stream, ()) if p >= from_position]
+            offsets = [index.offsets[p - 1] for p in positions]
         with open(self.path, "rb") as handle:
-            expected_more: int | None = None
-            held: list[StoredRow] = []
-            for number, line in enumerate(handle, start=1):
-                if not line.endswith(b"\n"):
-                    if not _is_torn_tail(line):  # not a write in progress either
-                        yield from held
-                        yield StoredRow(number, "", "", b"", number, "not a log record")
+            for position, offset in zip(positions, offsets, strict=True):
+                handle.seek(offset)
+                parsed = parse_line(handle.readline(), position)
+                if parsed is None:
+                    yield StoredRow(position, "", "", b"", line=position, problem=_NOT_A_RECORD)
                     return
-                data = _parse_line(line)
-                if data is None:
-                    yield from held
-                    yield StoredRow(
-                        number, "", "", b"", number, "not a log record (not the JSON of one)"
-                    )
-                    return
-                more = data.get("more", 0)
-                problem = None
-                if expected_more is not None and more != expected_more:
-                    problem = "the batch markers do not follow on (a line was removed or inserted)"
-                row = StoredRow(
-                    data["position"],
-                    data["prev"],
-                    data["hash"],
-                    _event_bytes(line, data),
-                    number,
-                    problem,
-                )
-                held.append(row)
-                expected_more = more - 1 if more else None
-                if problem is not None or not more:
-                    yield from held
-                    held.clear()
-                    if problem is not None:
-                        return
+                yield parsed.row if parsed.row.stream is not None else self._streamed(parsed.row)

@@ -1,50 +1,75 @@
-"""The log: one small interface over append-only stores, and the in-memory store.
+"""The log: one interface over append-only stores, with the hash chain and its checks.
 
-Every backend shares what is decided here: how a batch is checked (idempotent ids,
-optimistic concurrency, revisions that name a real event), how records are chained
-by hash, and how a chain is verified. A backend supplies storage and a lock.
+Every store shares what is decided here: how a batch is checked (idempotent ids,
+duplicates by choice, optimistic concurrency on the head and per stream, revisions
+that name a real event), how records are chained by hash, how every read checks the
+chain as it streams, how a chain is verified, and how a log is followed. A store
+supplies storage, a lock and a few lookups (the ``_`` methods below).
 """
 
 from __future__ import annotations
 
-import hashlib
 import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Collection, Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
-from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import orjson
 
 from ..codec._codec import Codec
-from ..errors import ConflictError, DuplicateIdError, ValidationError
+from ..errors import (
+    BrokenChainError,
+    ConflictError,
+    CorruptLogError,
+    DuplicateIdError,
+    ValidationError,
+)
 from ..model import Event
+from ._batch import MAX_EVENT_BYTES, encode_event, same_content, stream_of
+from ._chain import (
+    GENESIS,
+    ChainCheck,
+    RawRecord,
+    StoredEvent,
+    StoredRow,
+    chain_hash,
+    event_id_in,
+)
 
-GENESIS = "0" * 64
-"""The ``prev`` of the first record."""
+__all__ = [
+    "GENESIS",
+    "AppendResult",
+    "ChainCheck",
+    "EventLog",
+    "RawRecord",
+    "Record",
+    "StoredEvent",
+    "StoredRow",
+    "VerifyResult",
+    "chain_hash",
+]
 
 Clock = Callable[[], datetime]
-
-
-def chain_hash(position: int, prev: str, event_bytes: bytes) -> str:
-    """The hash that links a record to the one before it; the same in every backend."""
-    digest = hashlib.sha256(b"sitrep-chain-v1\n%d\n%s\n" % (position, prev.encode("ascii")))
-    digest.update(event_bytes)
-    return digest.hexdigest()
+OnDuplicate = Literal["skip", "error"]
+Wait = Callable[[float], None]
+"""Waits up to the given seconds for news of an append (or returns early)."""
 
 
 @attrs.frozen
 class Record:
-    """An event as stored: its global position (from 1) and its link in the hash chain."""
+    """An event as stored: its global position (from 1), its link in the hash chain and
+    the stream it was stored in (a revision is in the stream of the event it revises)."""
 
     position: int
     event: Event
     hash: str
     prev: str
+    stream: str = ""
 
 
 @attrs.frozen
@@ -88,87 +113,53 @@ class VerifyResult:
         return f"broken at {where}: {self.problem}"
 
 
-@attrs.frozen
-class StoredRow:
-    """One record as a backend holds it, before decoding: what ``verify`` checks."""
-
-    position: int
-    prev: str
-    hash: str
-    event_bytes: bytes
-    line: int | None = None
-    problem: str | None = None
-    event: Event | None = attrs.field(default=None, eq=False, repr=False)
-    """The event the bytes encode, when this process appended it: a store may read its
-    id, type and time from it rather than parse the bytes again."""
-
-
-def verify_rows(rows: Iterable[StoredRow], codec: Codec, source: str | None) -> VerifyResult:
-    """Walk stored rows in order and report the first break in positions, links or content."""
-    expected, prev, checked = 1, GENESIS, 0
-    for row in rows:
-        problem = row.problem
-        if problem is None and row.position != expected:
-            problem = (
-                f"position {row.position} where {expected} was expected "
-                "(a record was removed, inserted or reordered)"
-            )
-        elif problem is None and row.prev != prev:
-            problem = "the link to the previous record does not match (removed or reordered)"
-        elif problem is None and chain_hash(row.position, row.prev, row.event_bytes) != row.hash:
-            problem = "the content does not match its hash (the record was edited)"
-        elif problem is None:
-            try:
-                codec.from_dict(orjson.loads(row.event_bytes))
-            except (ValidationError, orjson.JSONDecodeError) as exc:
-                problem = f"the event does not decode: {exc}"
-        if problem is not None:
-            return VerifyResult(
-                False, checked, expected - 1, prev, problem, row.position, row.line, source
-            )
-        prev, expected, checked = row.hash, expected + 1, checked + 1
-    return VerifyResult(True, checked, expected - 1, prev, source=source)
-
-
 class EventLog(ABC):
     """An append-only, hash-chained log of events. Use it as a context manager.
 
     Positions start at 1 and have no gaps. ``append`` is atomic and durable per
-    batch; reads stream.
+    batch; reads stream, and check the chain as they go (:class:`CorruptLogError`
+    at the first record that does not check out).
     """
 
     def __init__(self, codec: Codec | None = None, *, clock: Clock | None = None) -> None:
         self.codec = codec if codec is not None else Codec()
         self._clock: Clock = clock or (lambda: datetime.now(UTC))
         self._thread_lock = threading.RLock()
+        self._holding = 0  # inside exclusive(): appends take no lock of their own
 
-    # -- what a backend provides ---------------------------------------------------
+    # -- what a store provides ---------------------------------------------------------
 
     @abstractmethod
     def _locked(self) -> AbstractContextManager[None]:
-        """Hold the writers' lock, with the backend's view of the log brought up to date."""
+        """Hold the writers' lock, with the store's view of the log brought up to date."""
 
     @abstractmethod
     def _tip(self) -> tuple[int, str]:
         """Position and hash of the last record (0 and GENESIS when empty); lock held."""
 
     @abstractmethod
-    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        """Position and stored bytes of an event id, or None; lock held."""
+    def _find(self, event_ids: Collection[str]) -> Mapping[str, StoredEvent]:
+        """The stored events among ``event_ids`` (the others are left out)."""
 
     @abstractmethod
-    def _write(self, rows: list[StoredRow]) -> None:
+    def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
+        """How many records each stream holds (streams with none may be left out)."""
+
+    @abstractmethod
+    def _write(self, rows: Sequence[StoredRow]) -> None:
         """Store the rows durably and atomically, or not at all; lock held."""
 
     @abstractmethod
-    def _rows(self) -> Iterator[StoredRow]:
-        """Every stored row in position order, undecoded, for ``verify``."""
-
-    @abstractmethod
-    def read(
-        self, from_position: int = 1, *, types: Collection[str] | None = None
-    ) -> Iterator[Record]:
-        """Records from ``from_position`` on, optionally only of some type tags, streamed."""
+    def _scan(
+        self,
+        from_position: int,
+        *,
+        stream: str | None = None,
+        types: frozenset[str] | None = None,
+    ) -> Iterator[StoredRow]:
+        """Stored rows in position order from ``from_position``, unchecked. With
+        ``stream`` or ``types``, a store may leave out rows of other streams or types
+        (it need not: the caller filters again)."""
 
     @property
     @abstractmethod
@@ -182,95 +173,401 @@ class EventLog(ABC):
     def close(self) -> None:  # noqa: B027 - most stores hold nothing open
         """Release what the log holds open; it cannot be used afterwards."""
 
-    # -- shared behaviour ------------------------------------------------------------
+    @contextmanager
+    def _news(self) -> Iterator[Wait]:
+        """How :meth:`follow` waits for appends: by default, it sleeps (polls)."""
+        yield time.sleep
+
+    # -- appending -----------------------------------------------------------------------
+
+    @contextmanager
+    def exclusive(self) -> Iterator[EventLog]:
+        """Hold the writers' lock for a read, a decision and an append: other writers
+        wait their turn (in the order they asked, on PostgreSQL) instead of appending
+        in between, so a conditional append made inside cannot conflict. Keep the block
+        short: every writer of the log waits for it. What is appended inside is
+        durable when the block ends (on JSON Lines, as each append returns)."""
+        with self._thread_lock, self._locked():
+            self._holding += 1
+            try:
+                yield self
+            finally:
+                self._holding -= 1
+
+    def _writing(self) -> AbstractContextManager[None]:
+        """The writers' lock for one append, unless :meth:`exclusive` holds it already."""
+        return nullcontext() if self._holding else self._locked()
 
     def append(
-        self, events: Iterable[Event], *, expected_position: int | None = None
+        self,
+        events: Iterable[Event],
+        *,
+        expected_position: int | None = None,
+        expected_versions: Mapping[str, int] | None = None,
+        on_duplicate: OnDuplicate = "skip",
     ) -> AppendResult:
         """Append a batch, all or nothing, durably.
 
-        Ids already stored with the same content are skipped; with other content,
-        :class:`DuplicateIdError`. When ``expected_position`` is given and the log's
-        head differs (someone else appended), :class:`ConflictError` and nothing is
-        written. A batch of events all already stored is a no-op that succeeds, so a
-        retried append is safe.
+        An id already stored with the same content is skipped (``on_duplicate="skip"``,
+        the default) or refused (``"error"``: :class:`DuplicateIdError` and nothing
+        written); with other content it is always refused. A batch of events all
+        already stored is then a no-op that succeeds, so a retried append is safe.
+
+        ``expected_position``: the head the writer saw; ``expected_versions``: the
+        version (record count) of each stream the writer decided from. When any
+        differs, :class:`ConflictError` and nothing is written. Errors about one event
+        of the batch say which in their ``index``.
         """
+        if on_duplicate not in ("skip", "error"):
+            raise ValueError(f"on_duplicate is 'skip' or 'error', not {on_duplicate!r}")
         batch = list(events)
+        wanted: set[str] = set()
         for index, event in enumerate(batch):
             if not isinstance(event, Event):
                 raise TypeError(
                     f"item {index} of the batch is {type(event).__name__}, not an Event"
                 )
-        with self._thread_lock, self._locked():
+            wanted.add(event.id)
+            wanted.update(link for link in (event.corrects, event.retracts) if link is not None)
+        with self._thread_lock, self._writing():
             head, prev = self._tip()
             now = self._clock()
-            pending: dict[str, tuple[int, bytes]] = {}
+            stored = self._find(wanted)
+            pending: dict[str, StoredEvent] = {}
             rows: list[StoredRow] = []
             skipped: list[str] = []
-            written: list[Event] = []
-            for event in batch:
-                stored = pending.get(event.id) or self._lookup(event.id)
-                if stored is not None:
-                    if self._same_content(event, stored[1]):
+            for index, event in enumerate(batch):
+                known = pending.get(event.id) or stored.get(event.id)
+                if known is not None:
+                    same = same_content(self.codec, event, known.event_bytes)
+                    if same and on_duplicate == "skip":
                         skipped.append(event.id)
                         continue
-                    raise DuplicateIdError(event.id, stored[0])
-                for link in (event.corrects, event.retracts):
-                    if link is not None and link not in pending and self._lookup(link) is None:
-                        raise ValidationError(
-                            f"{link!r} names no event in this log",
-                            field="corrects" if link == event.corrects else "retracts",
-                        )
+                    position = None if event.id in pending else known.position
+                    raise DuplicateIdError(
+                        event.id, position, index=index, same_content=same, source=self.name
+                    )
+                stream = self._revised_stream(event, index, pending, stored)
                 if event.recorded is None:
                     event = attrs.evolve(event, recorded=now)
-                data = self.codec.encode(event)
+                data = encode_event(self.codec, event, index)
                 position = head + len(rows) + 1
                 digest = chain_hash(position, prev, data)
-                rows.append(StoredRow(position, prev, digest, data, event=event))
-                written.append(event)
-                pending[event.id] = (position, data)
+                rows.append(StoredRow(position, prev, digest, data, stream, event=event))
+                pending[event.id] = StoredEvent(position, data, stream)
                 prev = digest
-            if rows and expected_position is not None and expected_position != head:
-                raise ConflictError(
-                    f"expected the log at position {expected_position}, it is at {head}",
-                    expected=expected_position,
-                    actual=head,
-                )
             if rows:
+                self._check_expected(head, expected_position, expected_versions)
                 self._write(rows)
             records = tuple(
-                Record(row.position, event, row.hash, row.prev)
-                for row, event in zip(rows, written, strict=True)
+                Record(row.position, row.event, row.hash, row.prev, row.stream or "")
+                for row in rows
+                if row.event is not None
             )
             return AppendResult(records, tuple(skipped), head + len(rows))
 
-    def _same_content(self, event: Event, stored: bytes) -> bool:
-        new = self.codec.to_dict(event)
-        old = orjson.loads(stored)
-        if event.recorded is None:  # the store chose the recorded time; don't compare it
-            old.pop("recorded", None)
-        new.pop("v", None)
-        old.pop("v", None)
-        return bool(new == old)
+    def _revised_stream(
+        self,
+        event: Event,
+        index: int,
+        pending: Mapping[str, StoredEvent],
+        stored: Mapping[str, StoredEvent],
+    ) -> str:
+        """The event's stream: that of the event it revises, if it revises one."""
+        for field in ("corrects", "retracts"):
+            link = getattr(event, field)
+            if link is not None:
+                target = pending.get(link) or stored.get(link)
+                if target is None:
+                    raise ValidationError(
+                        f"{link!r} names no event in this log", field=field, index=index
+                    )
+                return target.stream
+        return stream_of(event, index)
+
+    def _check_expected(
+        self,
+        head: int,
+        expected_position: int | None,
+        expected_versions: Mapping[str, int] | None,
+    ) -> None:
+        if expected_position is not None and expected_position != head:
+            raise ConflictError(
+                f"expected the log at position {expected_position}, it is at {head}",
+                expected=expected_position,
+                actual=head,
+                source=self.name,
+            )
+        if expected_versions:
+            found = self._stream_versions(list(expected_versions))
+            for stream, expected in expected_versions.items():
+                actual = found.get(stream, 0)
+                if actual != expected:
+                    raise ConflictError(
+                        f"expected stream {stream!r} at version {expected}, it is at {actual}",
+                        expected=expected,
+                        actual=actual,
+                        stream=stream,
+                        source=self.name,
+                    )
+
+    def append_raw(self, records: Iterable[RawRecord]) -> AppendResult:
+        """Append records exactly as another log stored them, checked, all or nothing.
+
+        They must continue this log's chain (the first one's position and ``prev`` are
+        this log's head and head hash: :class:`ConflictError` otherwise), each hash
+        must be the one its bytes give and each event must decode, with an id not
+        stored yet (:class:`ValidationError` naming the ``index``). This is what
+        :func:`copy_log` writes with; the hashes stay as they were.
+        """
+        batch = list(records)
+        with self._thread_lock, self._writing():
+            head, prev = self._tip()
+            if batch and (batch[0].position, batch[0].prev) != (head + 1, prev):
+                raise ConflictError(
+                    f"the records start at position {batch[0].position}, after a record "
+                    f"this log does not end with (it is at {head})",
+                    expected=batch[0].position - 1,
+                    actual=head,
+                    source=self.name,
+                )
+            decoded = [self._decode_raw(raw, index) for index, raw in enumerate(batch)]
+            wanted = {e.id for e in decoded}
+            wanted.update(x for e in decoded for x in (e.corrects, e.retracts) if x is not None)
+            stored = self._find(wanted)
+            check = ChainCheck(head + 1, prev)
+            pending: dict[str, StoredEvent] = {}
+            rows = []
+            for index, (raw, event) in enumerate(zip(batch, decoded, strict=True)):
+                row = StoredRow(raw.position, raw.prev, raw.hash, raw.event_bytes, event=event)
+                problem = check.problem(row)
+                if problem is not None:
+                    raise ValidationError(problem, index=index)
+                if event.id in pending or event.id in stored:
+                    raise ValidationError(f"event id {event.id!r} is stored already", index=index)
+                stream = self._revised_stream(event, index, pending, stored)
+                rows.append(attrs.evolve(row, stream=stream))
+                pending[event.id] = StoredEvent(raw.position, raw.event_bytes, stream)
+            if rows:
+                self._write(rows)
+            result = tuple(
+                Record(r.position, r.event, r.hash, r.prev, r.stream or "")
+                for r in rows
+                if r.event is not None
+            )
+            return AppendResult(result, (), head + len(rows))
+
+    def _decode_raw(self, raw: RawRecord, index: int) -> Event:
+        if len(raw.event_bytes) > MAX_EVENT_BYTES:
+            raise ValidationError(f"the event is longer than {MAX_EVENT_BYTES} bytes", index=index)
+        try:
+            return self.codec.from_dict(orjson.loads(raw.event_bytes))
+        except orjson.JSONDecodeError as exc:
+            raise ValidationError(f"the event is not JSON: {exc}", index=index) from None
+        except ValidationError as exc:
+            raise exc.located(index=index) from None
+
+    # -- reading -------------------------------------------------------------------------
+
+    def read(
+        self,
+        from_position: int = 1,
+        *,
+        types: Collection[str] | None = None,
+        stream: str | None = None,
+    ) -> Iterator[Record]:
+        """Records from ``from_position`` on, optionally only of some type tags or of one
+        stream, streamed and checked: :class:`CorruptLogError` at the first record whose
+        position, link or hash does not check out (reading from a position checks its
+        link to the record before)."""
+        wanted = None if types is None else frozenset(types)
+        if wanted is not None and not wanted:
+            return
+        start = max(from_position, 1)
+        filtered = wanted is not None or stream is not None
+        # a full read starts one record early, to check the link into the first one
+        scan_from = start - 1 if start > 1 and not filtered else start
+        check = ChainCheck(scan_from, sparse=filtered)
+        decode = self.codec.from_dict
+        for row in self._scan(scan_from, stream=stream, types=wanted):
+            self._checked(check, row)
+            if row.position < start or (stream is not None and row.stream != stream):
+                continue
+            data = row.data
+            if wanted is not None and row.event is None:
+                if data is None:
+                    data = self._parsed(row)
+                if data.get("type") not in wanted:
+                    continue
+            event = row.event
+            if event is None:
+                try:
+                    event = decode(data if data is not None else self._parsed(row))
+                except CorruptLogError:
+                    raise
+                except Exception as exc:
+                    raise self._corrupt(f"the event does not decode: {exc}", row) from None
+            elif wanted is not None and event.TYPE not in wanted:
+                continue
+            yield Record(row.position, event, row.hash, row.prev, row.stream or event.stream)
+
+    def _checked(self, check: ChainCheck, row: StoredRow) -> None:
+        problem = check.problem(row)
+        if problem is not None:
+            if row.problem is not None and not row.damage:  # not a record at all
+                raise self._corrupt(problem, row)
+            raise self._corrupt(f"{problem} (run 'sitrep verify')", row, BrokenChainError)
+
+    def _parsed(self, row: StoredRow) -> dict[str, Any]:
+        try:
+            data = orjson.loads(row.event_bytes)
+        except orjson.JSONDecodeError as exc:
+            raise self._corrupt(f"the event is not JSON: {exc}", row) from None
+        if not isinstance(data, dict):
+            raise self._corrupt("the event is not a JSON object", row)
+        return data
+
+    def _corrupt(
+        self, message: str, row: StoredRow, kind: type[CorruptLogError] = CorruptLogError
+    ) -> CorruptLogError:
+        return kind(
+            message,
+            source=self.name,
+            line=row.line,
+            position=row.position if row.problem is None else None,
+            event_id=event_id_in(row.event_bytes),
+        )
+
+    def raw_records(self, from_position: int = 1) -> Iterator[RawRecord]:
+        """The records from ``from_position`` on exactly as stored, checked as they stream
+        (see :meth:`read`): what :func:`copy_log` moves and what the hashes cover."""
+        start = max(from_position, 1)
+        check = ChainCheck(max(start - 1, 1))
+        for row in self._scan(max(start - 1, 1)):
+            self._checked(check, row)
+            if row.position >= start:
+                yield RawRecord(row.position, row.prev, row.hash, row.event_bytes)
+
+    def events(
+        self,
+        from_position: int = 1,
+        *,
+        types: Collection[str] | None = None,
+        stream: str | None = None,
+    ) -> Iterator[Event]:
+        """The events alone, streamed (see :meth:`read`)."""
+        for record in self.read(from_position, types=types, stream=stream):
+            yield record.event
 
     def get(self, event_id: str) -> Record | None:
         """The record of an event id, or None."""
-        with self._thread_lock, self._locked():
-            found = self._lookup(event_id)
+        found = self._find([event_id]).get(event_id)
         if found is None:
             return None
-        return next(self.read(found[0]), None)
+        return next(self.read(found.position), None)
 
-    def verify(self) -> VerifyResult:
-        """Check every record's position, link and content hash; report the first break."""
-        return verify_rows(self._rows(), self.codec, self.name)
+    def stream_version(self, stream: str) -> int:
+        """How many records ``stream`` holds (0 for a stream with none): the version to
+        pass in ``expected_versions`` after deciding from what it holds."""
+        return self._stream_versions([stream]).get(stream, 0)
 
-    def events(
-        self, from_position: int = 1, *, types: Collection[str] | None = None
-    ) -> Iterator[Event]:
-        """The events alone, streamed (see :meth:`read`)."""
-        for record in self.read(from_position, types=types):
-            yield record.event
+    def follow(
+        self,
+        from_position: int = 1,
+        *,
+        poll_interval: float = 1.0,
+        timeout: float | None = None,
+        stop: threading.Event | None = None,
+    ) -> Iterator[Record]:
+        """Records from ``from_position`` on, then each new one as it is committed.
+
+        Stores that cannot notify are looked at every ``poll_interval`` seconds
+        (PostgreSQL wakes on each append, and looks that often in case a notification
+        was lost). Ends when nothing new has come for ``timeout`` seconds (never when
+        None), or once ``stop`` is set. Each record is checked as :meth:`read` does.
+        """
+        next_position = max(from_position, 1)
+        quiet_since = time.monotonic()
+        with self._news() as wait:
+            while stop is None or not stop.is_set():
+                for record in self.read(next_position):
+                    next_position = record.position + 1
+                    yield record
+                    quiet_since = time.monotonic()
+                    if stop is not None and stop.is_set():
+                        return
+                pause = poll_interval
+                if timeout is not None:
+                    left = timeout - (time.monotonic() - quiet_since)
+                    if left <= 0:
+                        return
+                    pause = min(pause, left)
+                if stop is not None:
+                    pause = min(pause, 0.05)  # a set stop ends the wait soon
+                wait(pause)
+
+    # -- verifying -----------------------------------------------------------------------
+
+    def verify(self, *, expect_head: tuple[int, str] | None = None) -> VerifyResult:
+        """Check every record's position, link, content hash, id and stream; report the
+        first break.
+
+        ``expect_head`` is a ``(position, hash)`` published earlier (a report's head):
+        the log must still hold that record with that hash. It catches a log cut back
+        by whole batches, which no record left behind can show.
+        """
+        check = ChainCheck()
+        checked, head, head_hash = 0, 0, GENESIS
+        streams: dict[str, str] = {}
+        pinned = expect_head is None
+        for row in self._scan(1):
+            problem = check.problem(row)
+            if problem is None:
+                problem = self._event_problem(row, streams)
+            if problem is None and expect_head is not None and row.position == expect_head[0]:
+                if row.hash != expect_head[1]:
+                    problem = (
+                        f"the hash at position {row.position} is not the expected head's "
+                        f"{expect_head[1]} (the log was rewritten from here or before)"
+                    )
+                pinned = True
+            if problem is not None:
+                return VerifyResult(
+                    False, checked, head, head_hash, problem, row.position, row.line, self.name
+                )
+            checked, head, head_hash = checked + 1, row.position, row.hash
+        if not pinned and expect_head is not None:
+            return VerifyResult(
+                False,
+                checked,
+                head,
+                head_hash,
+                f"the log ends at position {head}, before the expected head "
+                f"{expect_head[0]} (records were removed from its end)",
+                expect_head[0],
+                None,
+                self.name,
+            )
+        return VerifyResult(True, checked, head, head_hash, source=self.name)
+
+    def _event_problem(self, row: StoredRow, streams: dict[str, str]) -> str | None:
+        """What is wrong with a row's event (decoding, id, stream), or None."""
+        try:
+            event = self.codec.from_dict(orjson.loads(row.event_bytes))
+        except (ValidationError, orjson.JSONDecodeError) as exc:
+            return f"the event does not decode: {exc}"
+        if event.id in streams:
+            return f"event id {event.id!r} is stored twice"
+        link = event.corrects or event.retracts
+        if link is not None and link not in streams:
+            return f"it revises {link!r}, which no earlier record holds"
+        stream = streams[link] if link is not None else event.stream
+        if row.stream is not None and row.stream != stream:
+            return f"it is stored in stream {row.stream!r}, but belongs to {stream!r}"
+        streams[event.id] = stream
+        return None
+
+    # -- the rest ------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Record]:
         return self.read()
@@ -285,88 +582,3 @@ class EventLog(ABC):
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-class MemoryLog(EventLog):
-    """A log held in memory: for tests, scratch work and what-if replays."""
-
-    def __init__(self, codec: Codec | None = None, *, clock: Clock | None = None) -> None:
-        super().__init__(codec, clock=clock)
-        self._rows_list: list[StoredRow] = []
-        self._events: list[Event] = []
-        self._ids: dict[str, int] = {}
-
-    @property
-    def name(self) -> str:
-        return "memory"
-
-    @contextmanager
-    def _locked(self) -> Iterator[None]:
-        yield
-
-    def _tip(self) -> tuple[int, str]:
-        return (len(self._rows_list), self._rows_list[-1].hash if self._rows_list else GENESIS)
-
-    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        position = self._ids.get(event_id)
-        if position is None:
-            return None
-        return position, self._rows_list[position - 1].event_bytes
-
-    def _write(self, rows: list[StoredRow]) -> None:
-        events = [
-            row.event
-            if row.event is not None
-            else self.codec.from_dict(orjson.loads(row.event_bytes))
-            for row in rows
-        ]
-        self._rows_list.extend(rows)
-        self._events.extend(events)
-        for row, event in zip(rows, events, strict=True):
-            self._ids[event.id] = row.position
-
-    def _rows(self) -> Iterator[StoredRow]:
-        return iter(list(self._rows_list))
-
-    @property
-    def head(self) -> int:
-        return len(self._rows_list)
-
-    def read(
-        self, from_position: int = 1, *, types: Collection[str] | None = None
-    ) -> Iterator[Record]:
-        rows, events = self._rows_list, self._events
-        for index in range(max(from_position, 1) - 1, len(rows)):
-            event = events[index]
-            if types is None or event.TYPE in types:
-                row = rows[index]
-                yield Record(row.position, event, row.hash, row.prev)
-
-
-def open_log(
-    target: str | Path, *, codec: Codec | None = None, create: bool = True, **options: Any
-) -> EventLog:
-    """Open the log a path or URL names: ``memory:``, ``*.jsonl`` (the default store),
-    ``*.sqlite``/``sqlite:///path``, or ``postgresql://...``.
-
-    Without ``codec``, the log reads and writes the built-in event types; for the
-    types plugins add, pass their codec (``Plugins.load().codec``) or use
-    :meth:`sitrep_core.Plugins.open_log`.
-    """
-    if codec is None:
-        codec = Codec()
-    text = str(target)
-    if text in ("memory:", ":memory:"):
-        return MemoryLog(codec, **options)
-    if text.startswith(("postgresql://", "postgres://")):
-        from ._postgres import PostgresLog
-
-        return PostgresLog(text, codec=codec, create=create, **options)
-    if text.startswith("sqlite://") or text.endswith((".sqlite", ".sqlite3", ".db")):
-        from ._sqlite import SqliteLog
-
-        path = text.removeprefix("sqlite://") if text.startswith("sqlite://") else text
-        return SqliteLog(path, codec=codec, create=create, **options)
-    from ._jsonl import JsonlLog
-
-    return JsonlLog(text, codec=codec, create=create, **options)

@@ -17,41 +17,50 @@ safe because ids are idempotent.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 from urllib.parse import urlsplit, urlunsplit
 
-import orjson
-
 from ..codec._codec import Codec
-from ..errors import ConflictError, CorruptLogError, SitrepError
+from ..errors import ConflictError, SitrepError, StoreUnavailableError
 from ..model import Event
-from ._log import GENESIS, AppendResult, Clock, EventLog, Record, StoredRow
-from ._sqlite import StoreUnavailableError, stored_columns
+from ._log import GENESIS, AppendResult, Clock, EventLog, OnDuplicate, StoredEvent, StoredRow, Wait
+from ._sql import PAGE, stored_columns, streams_of
 
 try:
     import psycopg
     from psycopg import sql
-    from psycopg.abc import Query
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 except ModuleNotFoundError as exc:  # the optional extra "postgresql" is not installed
     _MISSING: ModuleNotFoundError | None = exc
 else:
     _MISSING = None
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The newest schema this library writes; older schemas are migrated on open."""
 
 CHANNEL = "sitrep_log"
 """The default ``NOTIFY`` channel; the payload is the new head position."""
 
-_PAGE = 1000
 _LOCK_CLASS = 0x73697472  # "sitr": the high half of every advisory lock key we take
 
 # (version, description, statements): applied in order, each in the transaction
 # that records it in sitrep_schema_version.
-_MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+Backfill = Callable[["PostgresLog", "psycopg.Connection[Any]"], None]
+
+
+def _fill_streams(log: PostgresLog, conn: psycopg.Connection[Any]) -> None:
+    rows = conn.execute("SELECT position, event FROM sitrep_events ORDER BY position")
+    found = [
+        (stream.encode(), position)
+        for stream, position in streams_of(log.codec, ((int(p), bytes(e)) for p, e in rows))
+    ]
+    with conn.cursor() as cursor:
+        cursor.executemany("UPDATE sitrep_events SET stream = %s WHERE position = %s", found)
+
+
+_MIGRATIONS: tuple[tuple[int, str, tuple[str, ...], Backfill | None], ...] = (
     (
         1,
         "events table",
@@ -67,8 +76,12 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             )""",
             "CREATE INDEX sitrep_events_type ON sitrep_events (type, position)",
         ),
+        None,
     ),
+    (2, "streams", ("ALTER TABLE sitrep_events ADD COLUMN stream bytea",), _fill_streams),
 )
+# the index comes after the backfill, so that it is built once
+_AFTER = {2: ("CREATE INDEX sitrep_events_stream ON sitrep_events (stream, position)",)}
 
 
 _TRANSIENT = ("starting up", "shutting down", "in recovery", "too many", "connection slots")
@@ -147,9 +160,6 @@ class PostgresLog(EventLog):
         self._conn: psycopg.Connection[Any] | None = None
         self._closed = False
         self._lock_key = 0
-        # ids of the batch being appended, looked up in one query once the lock is held
-        self._prefetch_ids: tuple[str, ...] = ()
-        self._prefetched: dict[str, tuple[int, bytes]] | None = None
         self._connection()
         try:
             self.schema_version = self._with_retry(lambda conn: self._migrate(conn, create))
@@ -213,6 +223,7 @@ class PostgresLog(EventLog):
             f"{doing} the PostgreSQL server at {self.host} ({self._name}): {detail}",
             host=self.host,
             committed=committed,
+            source=self._name,
         )
 
     def _lost(self, exc: psycopg.Error) -> bool:
@@ -272,10 +283,14 @@ class PostgresLog(EventLog):
                 "description text NOT NULL)"
             )
             current = self._stored_version(conn)
-            for version, description, statements in _MIGRATIONS:
+            for version, description, statements, backfill in _MIGRATIONS:
                 if version <= current:
                     continue
                 for statement in statements:
+                    conn.execute(statement.encode())
+                if backfill is not None:
+                    backfill(self, conn)
+                for statement in _AFTER.get(version, ()):
                     conn.execute(statement.encode())
                 conn.execute(
                     "INSERT INTO sitrep_schema_version (version, description) VALUES (%s, %s)",
@@ -296,39 +311,35 @@ class PostgresLog(EventLog):
     # -- EventLog primitives -------------------------------------------------------
 
     def append(
-        self, events: Iterable[Event], *, expected_position: int | None = None
+        self,
+        events: Iterable[Event],
+        *,
+        expected_position: int | None = None,
+        expected_versions: Mapping[str, int] | None = None,
+        on_duplicate: OnDuplicate = "skip",
     ) -> AppendResult:
         batch = list(events)
         delay = self.retry_delay
         attempt = 0
         while True:
             try:
-                with self._thread_lock:
-                    self._prefetched = None
-                    self._prefetch_ids = self._batch_ids(batch)
-                    try:
-                        return super().append(batch, expected_position=expected_position)
-                    finally:
-                        self._prefetched = None
-                        self._prefetch_ids = ()
+                if self._holding:  # inside exclusive(): a new connection would not hold the lock
+                    attempt = self.retries
+                return super().append(
+                    batch,
+                    expected_position=expected_position,
+                    expected_versions=expected_versions,
+                    on_duplicate=on_duplicate,
+                )
             except _LostBeforeCommit as exc:
                 # nothing of the batch was stored: trying again is the same as the first try
                 if attempt >= self.retries:
                     raise StoreUnavailableError(
-                        str(exc), host=exc.host, committed=False
+                        str(exc), host=exc.host, committed=False, source=self._name
                     ) from exc.__cause__
             attempt += 1
             time.sleep(delay)
             delay *= 2
-
-    @staticmethod
-    def _batch_ids(batch: list[Event]) -> tuple[str, ...]:
-        ids: set[str] = set()
-        for event in batch:
-            if isinstance(event, Event):
-                ids.add(event.id)
-                ids.update(link for link in (event.corrects, event.retracts) if link is not None)
-        return tuple(ids)
 
     def _fail_before_commit(self, exc: psycopg.Error) -> NoReturn:
         if self._lost(exc):
@@ -348,12 +359,6 @@ class PostgresLog(EventLog):
                     "SELECT pg_advisory_xact_lock({})"
                 ).format(sql.Literal(self._lock_key))
             )
-            if self._prefetch_ids:
-                found = conn.execute(
-                    "SELECT id, position, event FROM sitrep_events WHERE id = ANY(%s)",
-                    (list(self._prefetch_ids),),
-                ).fetchall()
-                self._prefetched = {row[0]: (int(row[1]), bytes(row[2])) for row in found}
         except psycopg.Error as exc:
             self._rollback(conn)
             self._fail_before_commit(exc)
@@ -386,168 +391,146 @@ class PostgresLog(EventLog):
         except psycopg.Error:
             conn.close()
 
+    def _in_transaction(self) -> bool:
+        conn = self._conn
+        return (
+            conn is not None and conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+        )
+
+    def _fetch(self, query: str | bytes, params: Sequence[Any] = ()) -> list[Any]:
+        """Rows of a query: inside an append's transaction on its connection (a failure
+        is then one before the commit), else retried like any read."""
+        if self._in_transaction():
+            try:
+                return self._connection().execute(query, params).fetchall()
+            except psycopg.Error as exc:
+                self._fail_before_commit(exc)
+        rows: list[Any] = self._with_retry(lambda conn: conn.execute(query, params).fetchall())
+        return rows
+
     def _tip(self) -> tuple[int, str]:
-        try:
-            row = (
-                self._connection()
-                .execute("SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1")
-                .fetchone()
-            )
-        except psycopg.Error as exc:
-            self._fail_before_commit(exc)
-        return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+        rows = self._fetch(
+            "SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1"
+        )
+        return (0, GENESIS) if not rows else (int(rows[0][0]), str(rows[0][1]))
 
-    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        if self._prefetched is not None and event_id in self._prefetch_ids:
-            return self._prefetched.get(event_id)
-        try:
-            row = (
-                self._connection()
-                .execute("SELECT position, event FROM sitrep_events WHERE id = %s", (event_id,))
-                .fetchone()
-            )
-        except psycopg.Error as exc:
-            self._fail_before_commit(exc)
-        return None if row is None else (int(row[0]), bytes(row[1]))
+    def _find(self, event_ids: Collection[str]) -> Mapping[str, StoredEvent]:
+        if not event_ids:
+            return {}
+        rows = self._fetch(
+            "SELECT id, position, event, stream FROM sitrep_events WHERE id = ANY(%s)",
+            (list(event_ids),),
+        )
+        return {
+            str(event_id): StoredEvent(int(position), bytes(event), bytes(stream).decode())
+            for event_id, position, event, stream in rows
+        }
 
-    def _write(self, rows: list[StoredRow]) -> None:
-        values = []
+    def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
+        if not streams:
+            return {}
+        rows = self._fetch(
+            "SELECT stream, count(*) FROM sitrep_events WHERE stream = ANY(%s) GROUP BY stream",
+            ([s.encode() for s in streams],),
+        )
+        return {bytes(stream).decode(): int(count) for stream, count in rows}
+
+    def _write(self, rows: Sequence[StoredRow]) -> None:
+        columns: list[list[Any]] = [[], [], [], [], [], [], [], []]
         for row in rows:
-            position, event_id, tag, recorded, *_ = stored_columns(row)
-            values.append((position, event_id, tag, recorded, row.prev, row.hash, row.event_bytes))
+            position, event_id, tag, recorded, stream, prev, digest = stored_columns(row)
+            values = (position, event_id, tag, recorded, stream.encode(), prev, digest)
+            for column, value in zip(columns, (*values, row.event_bytes), strict=True):
+                column.append(value)
         conn = self._connection()
         try:
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO sitrep_events "
-                    "(position, id, type, recorded, prev, hash, event) "
-                    "VALUES (%s, %s, %s, %s::timestamptz, %s, %s, %s)",
-                    values,
-                )
+            # one statement for the batch (not executemany, whose pipeline prints psycopg's
+            # "error ignored terminating Pipeline" when the connection is killed under it)
+            conn.execute(
+                "INSERT INTO sitrep_events "
+                "(position, id, type, recorded, stream, prev, hash, event) "
+                "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], "
+                "%s::timestamptz[], %s::bytea[], %s::text[], %s::text[], %s::bytea[])",
+                columns,
+            )
             # delivered to listeners only when (and if) the transaction commits
             conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(rows[-1].position)))
         except psycopg.errors.UniqueViolation as exc:
             raise ConflictError(
                 f"{self._name}: a row was refused ({str(exc).splitlines()[0]}): "
-                "was the table written without the writers' lock?"
+                "was the table written without the writers' lock?",
+                source=self._name,
             ) from None
         except psycopg.Error as exc:
             self._fail_before_commit(exc)
 
-    def _page(self, start: int, end: int, types: tuple[str, ...] | None) -> list[Any]:
-        """Up to a page of (position, prev, hash, event) from ``start`` to ``end``."""
-        if types is None:
-            query: Query = (
-                "SELECT position, prev, hash, event FROM sitrep_events "
-                "WHERE position >= %s AND position <= %s ORDER BY position LIMIT %s"
-            )
-            params: tuple[Any, ...] = (start, end, _PAGE)
-        else:
-            query = (
-                "SELECT position, prev, hash, event FROM sitrep_events "
-                "WHERE position >= %s AND position <= %s AND type = ANY(%s) "
-                "ORDER BY position LIMIT %s"
-            )
-            params = (start, end, list(types), _PAGE)
-        rows: list[Any] = self._with_retry(lambda conn: conn.execute(query, params).fetchall())
-        return rows
-
-    def _rows(self) -> Iterator[StoredRow]:
-        start, end = 1, self.head
-        while start <= end:
-            page = self._page(start, end, None)
-            if not page:
-                return
-            for position, prev, digest, event in page:
-                yield StoredRow(int(position), str(prev), str(digest), bytes(event))
-            start = int(page[-1][0]) + 1
-
     @property
     def head(self) -> int:
-        row = self._with_retry(
-            lambda conn: conn.execute(
-                "SELECT coalesce(max(position), 0) FROM sitrep_events"
-            ).fetchone()
-        )
-        return int(row[0])
+        rows = self._fetch("SELECT coalesce(max(position), 0) FROM sitrep_events")
+        return int(rows[0][0])
 
-    def read(
-        self, from_position: int = 1, *, types: Collection[str] | None = None
-    ) -> Iterator[Record]:
-        wanted = None if types is None else tuple(types)
-        if wanted is not None and not wanted:
-            return
+    def _scan(
+        self,
+        from_position: int,
+        *,
+        stream: str | None = None,
+        types: frozenset[str] | None = None,
+    ) -> Iterator[StoredRow]:
+        condition, extra = "", cast(tuple[Any, ...], ())
+        if stream is not None:
+            condition, extra = " AND stream = %s", (stream.encode(),)
+        elif types is not None:
+            condition, extra = " AND type = ANY(%s)", (sorted(types),)
+        query = (
+            "SELECT position, prev, hash, event, stream FROM sitrep_events "  # noqa: S608 - fixed conditions
+            f"WHERE position >= %s AND position <= %s{condition} ORDER BY position LIMIT %s"
+        ).encode()
         start, end = max(from_position, 1), self.head
-        decode = self.codec.from_dict
         while start <= end:
-            page = self._page(start, end, wanted)
+            page = self._fetch(query, (start, end, *extra, PAGE))
             if not page:
                 return
-            for position, prev, digest, event in page:
-                try:
-                    decoded = decode(orjson.loads(bytes(event)))
-                except Exception as exc:
-                    raise CorruptLogError(
-                        f"the event at position {position} does not decode: {exc}",
-                        source=self._name,
-                    ) from None
-                yield Record(int(position), decoded, str(digest), str(prev))
+            for position, prev, digest, event, row_stream in page:
+                yield StoredRow(
+                    int(position),
+                    str(prev),
+                    str(digest),
+                    bytes(event),
+                    None if row_stream is None else bytes(row_stream).decode(),
+                )
             start = int(page[-1][0]) + 1
-
-    def get(self, event_id: str) -> Record | None:
-        """The record of an event id, or None (without taking the writers' lock)."""
-        row = self._with_retry(
-            lambda conn: conn.execute(
-                "SELECT position FROM sitrep_events WHERE id = %s", (event_id,)
-            ).fetchone()
-        )
-        if row is None:
-            return None
-        return next(self.read(int(row[0])), None)
 
     # -- following -------------------------------------------------------------------
 
-    def follow(
-        self,
-        from_position: int = 1,
-        *,
-        timeout: float | None = None,
-        poll_interval: float = 5.0,
-    ) -> Iterator[Record]:
-        """Records from ``from_position`` on, then each new one as it is committed.
+    @contextmanager
+    def _news(self) -> Iterator[Wait]:
+        """Wait with ``LISTEN`` on the log's channel: woken by each append's ``NOTIFY``.
+        A dropped listening connection is made again (and listens before the next
+        read, so nothing committed meanwhile is missed)."""
+        listener: list[psycopg.Connection[Any]] = []
 
-        Waits with ``LISTEN`` on the log's channel and wakes on each append's
-        ``NOTIFY``; it also looks every ``poll_interval`` seconds, in case a
-        notification was lost. Ends when nothing new has come for ``timeout`` seconds
-        (never when None). A dropped listening connection is reconnected (and
-        :class:`StoreUnavailableError` raised when it cannot be).
-        """
-        next_position = max(from_position, 1)
-        quiet_since = time.monotonic()
-        listener: psycopg.Connection[Any] | None = None
+        def listen() -> psycopg.Connection[Any]:
+            if listener and not (listener[0].closed or listener[0].broken):
+                return listener[0]
+            while listener:
+                listener.pop().close()
+            conn = self._connect()
+            conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+            listener.append(conn)
+            return conn
+
+        def wait(seconds: float) -> None:
+            conn = listen()
+            try:
+                for _ in conn.notifies(timeout=seconds, stop_after=1):
+                    pass
+            except psycopg.OperationalError:
+                conn.close()  # listened again before the next read
+                listen()
+
+        listen()  # before the first read, so nothing committed after it is missed
         try:
-            while True:
-                if listener is None or listener.closed or listener.broken:
-                    if listener is not None:
-                        listener.close()
-                    listener = self._connect()
-                    # listen before catching up, so nothing committed after the read is missed
-                    listener.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
-                for record in self.read(next_position):
-                    next_position = record.position + 1
-                    yield record
-                    quiet_since = time.monotonic()
-                wait = poll_interval
-                if timeout is not None:
-                    left = timeout - (time.monotonic() - quiet_since)
-                    if left <= 0:
-                        return
-                    wait = min(wait, left)
-                try:
-                    for _ in listener.notifies(timeout=wait, stop_after=1):
-                        pass
-                except psycopg.OperationalError:
-                    listener.close()  # reconnect, listen again and catch up
+            yield wait
         finally:
-            if listener is not None:
-                listener.close()
+            while listener:
+                listener.pop().close()

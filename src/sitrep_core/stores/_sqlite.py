@@ -2,38 +2,55 @@
 
 A record is a row of ``sitrep_events``: its position, the link to the previous
 record, its hash and the event's bytes exactly as encoded (what the hash covers),
-plus the id (unique), type tag and recorded time for lookups. Writers serialise on
-SQLite's own write lock, taken up front with ``BEGIN IMMEDIATE``; readers never
-block them (WAL) and page through the table by position, holding nothing open
-between pages.
+plus the id (unique), type tag, stream and recorded time for lookups. Writers
+serialise on SQLite's own write lock, taken up front with ``BEGIN IMMEDIATE``;
+readers never block them (WAL) and page through the table by position (or by
+stream, on its index), holding nothing open between pages.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-import orjson
-
-from ..codec._codec import Codec, unstructure_datetime
-from ..errors import CorruptLogError, SitrepError
-from ._log import GENESIS, Clock, EventLog, Record, StoredRow
+from ..codec._codec import Codec
+from ..errors import (
+    ConflictError,
+    CorruptLogError,
+    LogPermissionError,
+    ReadOnlyLogError,
+    SitrepError,
+    StoreError,
+    StoreUnavailableError,
+)
+from ._files import check_regular, create_file
+from ._log import GENESIS, Clock, EventLog, StoredEvent, StoredRow
+from ._sql import PAGE, stored_columns, streams_of
 from ._sqlite_views import READABLE_VIEWS
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "SqliteLog", "StoreUnavailableError"]
+
+SCHEMA_VERSION = 2
 """The newest schema this library writes; older files are migrated on open."""
 
-_PAGE = 1000
+Backfill = Callable[["SqliteLog", sqlite3.Connection], None]
 
-# (version, description, statements): applied in order, each in the transaction
-# that records it in sitrep_schema_version.
-_MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
+
+def _fill_streams(log: SqliteLog, conn: sqlite3.Connection) -> None:
+    rows = conn.execute("SELECT position, event FROM sitrep_events ORDER BY position")
+    found = list(streams_of(log.codec, ((int(p), str(e).encode()) for p, e in rows)))
+    conn.executemany("UPDATE sitrep_events SET stream = ? WHERE position = ?", found)
+
+
+# (version, description, statements, backfill): applied in order, each in the
+# transaction that records it in sitrep_schema_version.
+_MIGRATIONS: tuple[tuple[int, str, tuple[str, ...], Backfill | None], ...] = (
     (
         1,
         "events table",
@@ -50,82 +67,26 @@ _MIGRATIONS: tuple[tuple[int, str, tuple[str, ...]], ...] = (
             "CREATE INDEX sitrep_events_type ON sitrep_events (type, position)",
             *READABLE_VIEWS,
         ),
+        None,
     ),
+    (
+        2,
+        "streams",
+        ("ALTER TABLE sitrep_events ADD COLUMN stream TEXT", *READABLE_VIEWS),
+        _fill_streams,
+    ),
+    # the index comes after the backfill, so that it is built once
 )
-
-
-class StoreUnavailableError(SitrepError):
-    """The store could not be reached, or stopped answering: names the host (or file).
-
-    Raised by both team stores (a PostgreSQL server that does not answer, a SQLite
-    file another writer holds too long); defined here so that importing the library
-    does not import the PostgreSQL driver.
-
-    ``committed`` says what became of an append: False when it certainly was not
-    stored, None when the connection failed during the commit and it may have been
-    (appending the same events again is then safe: stored ids are skipped).
-    """
-
-    def __init__(
-        self, message: str, *, host: str | None = None, committed: bool | None = False
-    ) -> None:
-        self.host = host
-        self.committed = committed
-        super().__init__(message)
-
-
-def _create_file(path: Path) -> bool:
-    """Create an empty database file, not world-writable; False when one appeared first."""
-    try:
-        fd = os.open(
-            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644
-        )
-    except FileExistsError:
-        return False
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    directory = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-    return True
-
-
-def stored_columns(row: StoredRow) -> tuple[int, str, str, str | None, str, str, str]:
-    """The column values of a row: position, id, type, recorded, prev, hash, event text."""
-    if row.event is not None:  # what the bytes say, without parsing them again
-        event = row.event
-        moment = None if event.recorded is None else unstructure_datetime(event.recorded)
-        return (
-            row.position,
-            event.id,
-            event.TYPE,
-            moment,
-            row.prev,
-            row.hash,
-            row.event_bytes.decode("utf-8"),
-        )
-    data = orjson.loads(row.event_bytes)
-    recorded = data.get("recorded")
-    return (
-        row.position,
-        data["id"],
-        data["type"],
-        recorded if isinstance(recorded, str) else None,
-        row.prev,
-        row.hash,
-        row.event_bytes.decode("utf-8"),
-    )
+_AFTER = {2: ("CREATE INDEX sitrep_events_stream ON sitrep_events (stream, position)",)}
 
 
 class SqliteLog(EventLog):
     """A log in one SQLite file (WAL, ``synchronous=FULL``): several processes may append.
 
     ``timeout`` is how long (seconds) a writer waits for another's lock before
-    :class:`~sitrep_core.StoreUnavailableError`.
+    :class:`~sitrep_core.StoreUnavailableError`. A file this user cannot write (or
+    ``readonly=True``) opens for reading; appends then raise
+    :class:`~sitrep_core.ReadOnlyLogError`.
     """
 
     def __init__(
@@ -136,30 +97,47 @@ class SqliteLog(EventLog):
         create: bool = True,
         clock: Clock | None = None,
         timeout: float = 30.0,
+        readonly: bool = False,
     ) -> None:
         super().__init__(codec, clock=clock)
         self.path = Path(path)
         self.timeout = timeout
-        if not self.path.exists():
+        if not self.path.exists() and not readonly:
             if not create:
                 raise FileNotFoundError(f"{self.path}: no such log")
-            _create_file(self.path)
+            create_file(self.path)
+        elif not self.path.exists():
+            raise FileNotFoundError(f"{self.path}: no such log")
+        check_regular(self.path)
+        if not os.access(self.path, os.R_OK):
+            raise LogPermissionError(
+                f"{self.path}: permission denied (this user may not read the log)",
+                source=str(self.path),
+            )
+        self.readonly = readonly or not os.access(self.path, os.W_OK)
         self._conn: sqlite3.Connection | None = None
         try:
+            target = f"file:{quote(str(self.path.absolute()))}" + (
+                "?mode=ro" if self.readonly else ""
+            )
             self._conn = sqlite3.connect(
-                self.path, timeout=timeout, isolation_level=None, check_same_thread=False
+                target,
+                uri=True,
+                timeout=timeout,
+                isolation_level=None,
+                check_same_thread=False,
             )
             self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise CorruptLogError(
-                    f"cannot switch the database to WAL mode (it is in {mode} mode)",
-                    source=str(self.path),
-                )
-            self._conn.execute("PRAGMA synchronous = FULL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self.schema_version = self._migrate(create)
-        except sqlite3.DatabaseError as exc:
+            if not self.readonly:
+                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise CorruptLogError(
+                        f"cannot switch the database to WAL mode (it is in {mode} mode)",
+                        source=str(self.path),
+                    )
+                self._conn.execute("PRAGMA synchronous = FULL")
+            self.schema_version = self._migrate(create and not self.readonly)
+        except sqlite3.Error as exc:
             self.close()
             raise self._error(exc) from exc
         except BaseException:
@@ -180,22 +158,31 @@ class SqliteLog(EventLog):
             raise ValueError(f"{self.path}: the log is closed")
         return self._conn
 
-    def _error(self, exc: sqlite3.Error) -> SitrepError:
+    def _error(self, exc: sqlite3.Error) -> StoreError:
         """The library's error for what SQLite reported."""
         text = str(exc)
-        if "locked" in text or "busy" in text:
+        code = getattr(exc, "sqlite_errorname", "")
+        source = str(self.path)
+        if code.startswith("SQLITE_READONLY") or "readonly" in text:
+            return ReadOnlyLogError(
+                f"{self.path}: the log can only be read ({text}); nothing was appended",
+                source=source,
+            )
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
             return StoreUnavailableError(
                 f"{self.path}: another writer held the log for more than {self.timeout:g} s",
-                host=str(self.path),
+                host=source,
                 committed=False,
             )
-        if "full" in text or "disk I/O" in text:
+        if code.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "full" in text:
             return StoreUnavailableError(
                 f"{self.path}: the write failed ({text}); nothing was appended",
-                host=str(self.path),
+                host=source,
                 committed=False,
             )
-        return CorruptLogError(f"the SQLite database failed: {text}", source=str(self.path))
+        if code.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+            return LogPermissionError(f"{self.path}: cannot open the log ({text})", source=source)
+        return CorruptLogError(f"the SQLite database failed: {text}", source=source)
 
     # -- schema ------------------------------------------------------------------
 
@@ -213,6 +200,12 @@ class SqliteLog(EventLog):
         if not create:
             if current == 0:
                 raise SitrepError(f"{self.path}: not a sitrep log (no sitrep_events table)")
+            if self.readonly:
+                raise ReadOnlyLogError(
+                    f"{self.path}: schema version {current} needs migrating to "
+                    f"{SCHEMA_VERSION}, and the log can only be read",
+                    source=str(self.path),
+                )
             raise SitrepError(
                 f"{self.path}: schema version {current} needs migrating to {SCHEMA_VERSION}; "
                 "open it with create=True (or run 'sitrep init')"
@@ -224,10 +217,14 @@ class SqliteLog(EventLog):
                 "version INTEGER PRIMARY KEY, applied TEXT NOT NULL, description TEXT NOT NULL)"
             )
             current = self._stored_version(conn)  # another process may have been first
-            for version, description, statements in _MIGRATIONS:
+            for version, description, statements, backfill in _MIGRATIONS:
                 if version <= current:
                     continue
                 for statement in statements:
+                    conn.execute(statement)
+                if backfill is not None:
+                    backfill(self, conn)
+                for statement in _AFTER.get(version, ()):
                     conn.execute(statement)
                 conn.execute(
                     "INSERT INTO sitrep_schema_version VALUES (?, ?, ?)",
@@ -254,10 +251,15 @@ class SqliteLog(EventLog):
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
+        if self.readonly:
+            raise ReadOnlyLogError(
+                f"{self.path}: the log is open for reading only; nothing was appended",
+                source=str(self.path),
+            )
         conn = self._connection()
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except sqlite3.Error as exc:
             raise self._error(exc) from exc
         try:
             yield
@@ -272,127 +274,93 @@ class SqliteLog(EventLog):
                 conn.execute("ROLLBACK")
             raise self._error(exc) from exc
 
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with self._thread_lock:
+            try:
+                return self._connection().execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._error(exc) from exc
+
     def _tip(self) -> tuple[int, str]:
-        row = (
-            self._connection()
-            .execute("SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1")
-            .fetchone()
+        rows = self._query(
+            "SELECT position, hash FROM sitrep_events ORDER BY position DESC LIMIT 1"
         )
-        return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+        return (0, GENESIS) if not rows else (int(rows[0][0]), str(rows[0][1]))
 
-    def _lookup(self, event_id: str) -> tuple[int, bytes] | None:
-        row = (
-            self._connection()
-            .execute("SELECT position, event FROM sitrep_events WHERE id = ?", (event_id,))
-            .fetchone()
-        )
-        return None if row is None else (int(row[0]), str(row[1]).encode("utf-8"))
+    def _find(self, event_ids: Collection[str]) -> Mapping[str, StoredEvent]:
+        found = {}
+        wanted = list(event_ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self._query(
+                "SELECT id, position, event, stream FROM sitrep_events "  # noqa: S608 - placeholders only
+                f"WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for event_id, position, event, stream in rows:
+                found[str(event_id)] = StoredEvent(
+                    int(position), str(event).encode("utf-8"), str(stream)
+                )
+        return found
 
-    def _write(self, rows: list[StoredRow]) -> None:
+    def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
+        return {
+            s: int(self._query("SELECT count(*) FROM sitrep_events WHERE stream = ?", (s,))[0][0])
+            for s in streams
+        }
+
+    def _write(self, rows: Sequence[StoredRow]) -> None:
         try:
             self._connection().executemany(
-                "INSERT INTO sitrep_events (position, id, type, recorded, prev, hash, event) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [stored_columns(row) for row in rows],
+                "INSERT INTO sitrep_events "
+                "(position, id, type, recorded, stream, prev, hash, event) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(*stored_columns(row), row.event_bytes.decode("utf-8")) for row in rows],
             )
         except sqlite3.IntegrityError as exc:
-            raise CorruptLogError(
-                f"a row was refused ({exc}): was the log written without the writers' lock?",
+            raise ConflictError(
+                f"{self.path}: a row was refused ({exc}): was the log written without the "
+                "writers' lock?",
                 source=str(self.path),
             ) from exc
         except sqlite3.Error as exc:  # a full disk, an I/O error: rolled back by _locked
             raise self._error(exc) from exc
         # committed (and fsynced, synchronous=FULL) when the lock is released
 
-    def _page(self, columns: str, start: int, end: int, types: tuple[str, ...] | None) -> list[Any]:
-        query = f"SELECT {columns} FROM sitrep_events WHERE position >= ? AND position <= ?"  # noqa: S608 - fixed column lists
-        params: list[Any] = [start, end]
-        if types is not None:
-            query += f" AND type IN ({', '.join('?' * len(types))})"
-            params.extend(types)
-        query += " ORDER BY position LIMIT ?"
-        params.append(_PAGE)
-        with self._thread_lock:
-            return self._connection().execute(query, params).fetchall()
-
-    def _rows(self) -> Iterator[StoredRow]:
-        start, end = 1, self.head
-        while start <= end:
-            page = self._page("position, prev, hash, event", start, end, None)
-            if not page:
-                return
-            for position, prev, digest, event in page:
-                yield StoredRow(int(position), str(prev), str(digest), str(event).encode("utf-8"))
-            start = int(page[-1][0]) + 1
-
     @property
     def head(self) -> int:
-        with self._thread_lock:
-            row = (
-                self._connection()
-                .execute("SELECT coalesce(max(position), 0) FROM sitrep_events")
-                .fetchone()
-            )
-        return int(row[0])
+        return int(self._query("SELECT coalesce(max(position), 0) FROM sitrep_events")[0][0])
 
-    def read(
-        self, from_position: int = 1, *, types: Collection[str] | None = None
-    ) -> Iterator[Record]:
-        wanted = None if types is None else tuple(types)
-        if wanted is not None and not wanted:
-            return
+    def _scan(
+        self,
+        from_position: int,
+        *,
+        stream: str | None = None,
+        types: frozenset[str] | None = None,
+    ) -> Iterator[StoredRow]:
+        query = (
+            "SELECT position, prev, hash, event, stream FROM sitrep_events "
+            "WHERE position >= ? AND position <= ?"
+        )
+        extra: list[Any] = []
+        if stream is not None:
+            query += " AND stream = ?"
+            extra.append(stream)
+        elif types is not None:
+            query += f" AND type IN ({', '.join('?' * len(types))})"
+            extra.extend(sorted(types))
+        query += " ORDER BY position LIMIT ?"
         start, end = max(from_position, 1), self.head
-        decode = self.codec.from_dict
         while start <= end:
-            page = self._page("position, prev, hash, event", start, end, wanted)
+            page = self._query(query, [start, end, *extra, PAGE])
             if not page:
                 return
-            for position, prev, digest, event in page:
-                try:
-                    decoded = decode(orjson.loads(event))
-                except Exception as exc:
-                    raise CorruptLogError(
-                        f"the event at position {position} does not decode: {exc}",
-                        source=str(self.path),
-                    ) from None
-                yield Record(int(position), decoded, str(digest), str(prev))
+            for position, prev, digest, event, row_stream in page:
+                yield StoredRow(
+                    int(position),
+                    str(prev),
+                    str(digest),
+                    str(event).encode("utf-8"),
+                    None if row_stream is None else str(row_stream),
+                )
             start = int(page[-1][0]) + 1
-
-    def get(self, event_id: str) -> Record | None:
-        """The record of an event id, or None (without taking the writers' lock)."""
-        with self._thread_lock:
-            row = (
-                self._connection()
-                .execute("SELECT position FROM sitrep_events WHERE id = ?", (event_id,))
-                .fetchone()
-            )
-        if row is None:
-            return None
-        return next(self.read(int(row[0])), None)
-
-    def follow(
-        self,
-        from_position: int = 1,
-        *,
-        timeout: float | None = None,
-        poll_interval: float = 0.2,
-    ) -> Iterator[Record]:
-        """Records from ``from_position`` on, then each new one as it is committed.
-
-        SQLite cannot notify, so this polls every ``poll_interval`` seconds. It ends
-        when nothing new has come for ``timeout`` seconds (never when None).
-        """
-        next_position = max(from_position, 1)
-        quiet_since = time.monotonic()
-        while True:
-            for record in self.read(next_position):
-                next_position = record.position + 1
-                yield record
-                quiet_since = time.monotonic()
-            wait = poll_interval
-            if timeout is not None:
-                left = timeout - (time.monotonic() - quiet_since)
-                if left <= 0:
-                    return
-                wait = min(wait, left)
-            time.sleep(wait)

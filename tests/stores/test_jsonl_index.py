@@ -1,0 +1,142 @@
+"""The index kept beside a JSON Lines log: used when it checks out, never trusted when not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from _writers import sample_event
+
+from sitrep_core import BrokenChainError, open_log
+from sitrep_core.stores._jsonl_index import LineIndex, index_path, load
+
+
+def fill(path: Path, *batches: int) -> None:
+    n = 0
+    with open_log(path) as log:
+        for size in batches:
+            log.append(sample_event(n + i, id=f"e{n + i}") for i in range(size))
+            n += size
+
+
+def loaded(path: Path) -> LineIndex:
+    with open(path, "rb") as handle:
+        return load(path, handle)
+
+
+def rebuilt(path: Path) -> LineIndex:
+    """The index a reader makes by reading the whole file (the oracle: no copy used)."""
+    aside = index_path(path).with_suffix(".aside")
+    index_path(path).rename(aside)
+    try:
+        with open_log(path) as log:
+            assert log.head >= 0
+            return log._index  # type: ignore[attr-defined,no-any-return]
+    finally:
+        aside.rename(index_path(path))
+
+
+def same(a: LineIndex, b: LineIndex) -> bool:
+    return (a.head, a.head_hash, a.size, list(a.offsets), a.ids, a.streams) == (
+        b.head,
+        b.head_hash,
+        b.size,
+        list(b.offsets),
+        b.ids,
+        b.streams,
+    )
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "log.jsonl"
+
+
+def test_each_append_keeps_the_copy_up_to_date(path: Path) -> None:
+    fill(path, 3, 1, 5)
+    copy = loaded(path)
+    assert copy.head == 9 and same(copy, rebuilt(path))
+    entries = index_path(path).read_bytes().splitlines()
+    assert len(entries) == 1 + 3  # a header, then one entry a batch
+
+
+def test_a_new_process_finds_and_appends_with_the_copy(path: Path) -> None:
+    fill(path, 4)
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[2]);"
+        "from _writers import sample_event; from sitrep_core import open_log;"
+        "log = open_log(sys.argv[1]);"
+        "assert log.get('e2').position == 3;"
+        "assert log.append([sample_event(0, id='e0')]).skipped == ('e0',);"
+        "print(log.append([sample_event(9, id='new')]).head)"
+    )
+    tests = str(Path(__file__).parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path), tests], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "5"
+    assert same(loaded(path), rebuilt(path))
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda data: data.replace(b'"e2"', b'"e7"'), id="an id edited"),
+        pytest.param(lambda data: data[: len(data) // 2], id="cut short"),
+        pytest.param(lambda data: data.replace(b"sitrep-jsonl-index/1", b"other/1"), id="foreign"),
+        pytest.param(lambda data: b"not json\n" + data, id="garbage"),
+    ],
+)
+def test_a_spoilt_copy_is_not_trusted_and_is_made_again(path: Path, spoil: object) -> None:
+    fill(path, 3, 2)
+    copy = index_path(path)
+    copy.write_bytes(spoil(copy.read_bytes()))  # type: ignore[operator]
+    assert loaded(path).head in (0, 3)  # what still checks out, at most
+    with open_log(path) as log:
+        assert log.get("e2").position == 3  # type: ignore[union-attr]
+        assert log.get("e7") is None
+        log.append([sample_event(5, id="e5")])
+    assert same(loaded(path), rebuilt(path)) and loaded(path).head == 6
+
+
+def test_a_copy_of_another_log_is_not_trusted(path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.jsonl"
+    fill(other, 3)
+    fill(path, 3)
+    index_path(path).write_bytes(index_path(other).read_bytes())
+    assert loaded(path).head == 0
+    with open_log(path) as log:
+        assert [r.event.id for r in log.read()] == ["e0", "e1", "e2"]
+
+
+def test_records_appended_past_the_copy_are_read_from_the_log(path: Path) -> None:
+    fill(path, 2)
+    before = index_path(path).read_bytes()
+    fill_more = open_log(path)
+    fill_more.append([sample_event(7, id="later")])
+    fill_more.close()
+    index_path(path).write_bytes(before)  # as a writer that keeps no copy would leave it
+    with open_log(path) as log:
+        assert log.get("later").position == 3  # type: ignore[union-attr]
+        assert log.head == 3
+
+
+def test_a_log_cut_back_by_whole_batches_is_a_broken_chain(path: Path) -> None:
+    fill(path, 2, 2)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:2]))
+    with pytest.raises(BrokenChainError, match="whole batches were removed") as caught:
+        open_log(path)
+    assert caught.value.position == 3
+
+
+def test_entries_of_the_copy_are_json_lines(path: Path) -> None:
+    fill(path, 2)
+    header, entry = index_path(path).read_bytes().splitlines()
+    assert orjson.loads(header) == {"format": "sitrep-jsonl-index/1"}
+    data = orjson.loads(entry)
+    assert data["ids"] == ["e0", "e1"] and data["head"] == 2
+    assert data["streams"] == ["convoy:qalamoun-convoy"] * 2
