@@ -1,106 +1,44 @@
-"""How fast the stores append, durably, next to the disk's own floor.
+"""How fast the stores append, durably, beside a bare write + fsync of the same bytes.
 
-For each store: batched append (events/s, batches of ``--batch``) and single-event
-append (appends/s, each one made durable on its own). The floor beside each figure
-is a bare loop of ``os.write`` + ``os.fsync`` of lines of the same size to a plain
-file: the same bytes, the same number of fsyncs, no encoding, hashing or checks.
-The ratio is store / floor (a durable store cannot beat 1.0 by much; memory can).
+    python benchmarks/bench_append.py [--events 20000] [--single 500] [--batch 1000]
+        [--repeat 3] [--workdir DIR]
 
-    python benchmarks/bench_append.py [--events 20000] [--single 500] [--batch 1000] [--repeat 3]
+For each store, two figures: batched append (events/s, batches of ``--batch``) and
+single-event append (appends/s, each made durable on its own). Beside each, the floor:
+a bare ``os.write`` + ``os.fsync`` of as many bytes (the mean JSON Lines record of these
+events), to a plain file in the same directory, on the same disk. The two are
+interleaved append by append (one store append, one bare write + fsync, ...), so a
+disk that slows down for a while slows both. The ratio is store time / bare time: how
+many times the disk's own floor an append takes.
 
-SQLite and PostgreSQL are measured when their modules are there; PostgreSQL also
-needs ``SITREP_TEST_POSTGRES_URL`` (a fresh schema is made and dropped).
+The events are ``synthetic.py``'s. SQLite is always measured; PostgreSQL when
+``SITREP_TEST_POSTGRES_URL`` names a server (a schema is made for the run and dropped).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-import sitrep_core as sr
-from sitrep_core import Codec, Count, Source
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
 
-CODEC = Codec()
-_SOURCES = (
-    Source("SOHR", "B", 2, url="https://www.syriahr.com/en/"),
-    Source("Reuters", "A", 2, url="https://www.reuters.com/"),
-    Source("Hezbollah media", "D", 3, quote="the buses left Qalamoun at dawn"),
-    Source("Coalition (CJTF-OIR)", "B", 3, url="https://www.inherentresolve.mil/"),
-    Source("Local activists", "F", 6),
-)
+import synthetic  # noqa: E402
 
-
-def realistic(n: int, run: str) -> Iterator[sr.Event]:
-    """``n`` events of mixed types, each citing graded sources, with qualified counts."""
-    for i in range(n):
-        common = {
-            "id": f"{run}-{i}",
-            "occurred": f"2017-08-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}",
-            "sources": (_SOURCES[i % 5], _SOURCES[(i + 2) % 5]),
-            "tags": ("qalamoun", "convoy"),
-        }
-        kind = i % 4
-        if kind == 0:
-            yield sr.Evacuation(
-                group="ISIS",
-                origin="Western Qalamoun",
-                destination="Abu Kamal",
-                agreement="hezbollah-isis-2017",
-                parties=("Hezbollah", "ISIS", "Syrian Army"),
-                fighters=Count.approx(308 + i % 7, text="around 308"),
-                civilians=Count.between(300, 331),
-                wounded=Count.at_least(25),
-                vehicles={"buses": Count.exact(17), "ambulances": Count.exact(11)},
-                convoy="qalamoun-1",
-                **common,
-            )
-        elif kind == 1:
-            yield sr.ConvoyMove(
-                convoy="qalamoun-1",
-                status="halted",
-                position=f"km {i % 300}",
-                near=("Humayma", "al-Sukhnah"),
-                heading="east",
-                toward="Abu Kamal",
-                **common,
-            )
-        elif kind == 2:
-            yield sr.Strike(
-                actor="US-led coalition",
-                targets=("road", "bridge"),
-                means="air strike",
-                position="between Humayma and Abu Kamal",
-                effect="cratered",
-                convoy="qalamoun-1",
-                convoy_hit=False,
-                killed=Count(None, "unknown"),
-                **common,
-            )
-        else:
-            yield sr.Statement(
-                speaker="Col. Ryan Dillon",
-                actor="US-led coalition",
-                subject="the convoy",
-                stance="opposes",
-                quote="ISIS fighters should be killed on the battlefield, not bused across",
-                **common,
-            )
-
-
-# -- stores -------------------------------------------------------------------------------
+import sitrep_core as sr  # noqa: E402
 
 
 @contextmanager
 def postgres_schema(url: str) -> Iterator[str]:
+    """A URL whose connections work in a new schema, dropped afterwards."""
     import psycopg
 
     schema = f"sitrep_bench_{uuid.uuid4().hex[:12]}"
@@ -114,74 +52,70 @@ def postgres_schema(url: str) -> Iterator[str]:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-MakeTarget = Callable[[str], AbstractContextManager[str]]
+@contextmanager
+def fresh_store(kind: str, directory: Path) -> Iterator[str]:
+    """A new, empty log of ``kind``, removed afterwards."""
+    if kind == "postgresql":
+        with postgres_schema(os.environ["SITREP_TEST_POSTGRES_URL"]) as url:
+            yield url
+        return
+    path = directory / f"{kind}-{uuid.uuid4().hex[:8]}.{kind}"
+    try:
+        yield str(path)
+    finally:
+        for leftover in directory.glob(f"{path.name}*"):
+            leftover.unlink()
 
 
-def stores(directory: Path) -> list[tuple[str, MakeTarget]]:
-    """(name, make a fresh target for a run label) for every store measurable here."""
-    found: list[tuple[str, MakeTarget]] = [
-        ("memory", lambda run: nullcontext_target("memory:")),
-        ("jsonl", lambda run: nullcontext_target(str(directory / f"{run}.jsonl"))),
-    ]
-    if importlib.util.find_spec("sitrep_core.stores._sqlite") is not None:
-        found.append(("sqlite", lambda run: nullcontext_target(str(directory / f"{run}.sqlite"))))
-    url = os.environ.get("SITREP_TEST_POSTGRES_URL")
-    if url and importlib.util.find_spec("sitrep_core.stores._postgres") is not None:
-        found.append(("postgresql", lambda run: postgres_schema(url)))
+def stores() -> list[str]:
+    found = ["jsonl", "sqlite"]
+    if os.environ.get("SITREP_TEST_POSTGRES_URL"):
+        found.append("postgresql")
     return found
 
 
-@contextmanager
-def nullcontext_target(target: str) -> Iterator[str]:
-    yield target
+class BareFile:
+    """A plain file written with ``os.write`` + ``os.fsync``: the disk's floor."""
 
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / f"bare-{uuid.uuid4().hex}.bin"
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o644)
 
-# -- measurements -------------------------------------------------------------------------
-
-
-def batched(target: str, events: list[sr.Event], batch: int) -> float:
-    """Events per second appending ``events`` in batches of ``batch``."""
-    with sr.open_log(target, codec=CODEC) as log:
+    def write(self, data: bytes) -> float:
+        """Seconds to write ``data`` and make it durable."""
         started = time.perf_counter()
-        for start in range(0, len(events), batch):
-            log.append(events[start : start + batch])
-        elapsed = time.perf_counter() - started
-        assert log.head == len(events)
-    return len(events) / elapsed
+        os.write(self.fd, data)
+        os.fsync(self.fd)
+        return time.perf_counter() - started
+
+    def close(self) -> None:
+        os.close(self.fd)
+        self.path.unlink()
 
 
-def single(target: str, events: list[sr.Event]) -> float:
-    """Appends per second, one event an append."""
-    with sr.open_log(target, codec=CODEC) as log:
-        started = time.perf_counter()
-        for event in events:
-            log.append([event])
-        elapsed = time.perf_counter() - started
-        assert log.head == len(events)
-    return len(events) / elapsed
+def interleaved(
+    target: str, batches: Sequence[list[sr.Event]], line: bytes, bare: BareFile
+) -> tuple[float, float, float]:
+    """Append each batch, each followed by a bare write + fsync of as many lines:
+    the store's wall seconds, its CPU seconds, and the bare loop's wall seconds."""
+    store_wall = store_cpu = bare_wall = 0.0
+    with sr.open_log(target) as log:
+        for batch in batches:
+            cpu, started = time.process_time(), time.perf_counter()
+            log.append(batch)
+            store_wall += time.perf_counter() - started
+            store_cpu += time.process_time() - cpu
+            bare_wall += bare.write(line * len(batch))
+    return store_wall, store_cpu, bare_wall
 
 
-def floor(directory: Path, line_size: int, lines: int, per_fsync: int) -> float:
-    """Lines per second of bare ``os.write`` + ``os.fsync``, ``per_fsync`` lines a write."""
-    path = directory / f"floor-{uuid.uuid4().hex}.bin"
-    chunk = (b"x" * (line_size - 1) + b"\n") * per_fsync
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_EXCL, 0o644)
-    try:
-        started = time.perf_counter()
-        for _ in range(0, lines, per_fsync):
-            os.write(fd, chunk)
-            os.fsync(fd)
-        elapsed = time.perf_counter() - started
-    finally:
-        os.close(fd)
-        path.unlink()
-    return lines / elapsed
-
-
-def line_size(events: list[sr.Event]) -> int:
-    """The mean size of a JSON Lines record of these events (event, chain fields, newline)."""
-    chain = len(b'{"position":12345,"prev":"","hash":"","event":}\n') + 128
-    return round(statistics.fmean(len(CODEC.encode(e)) for e in events)) + chain
+def mean_line(events: list[sr.Event], directory: Path) -> bytes:
+    """A line as long as the mean JSON Lines record of ``events``, as the store writes it."""
+    with fresh_store("jsonl", directory) as target:
+        with sr.open_log(target) as log:
+            log.append(events)
+        size = round(Path(target).stat().st_size / len(events))
+    return b"x" * (size - 1) + b"\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -190,47 +124,53 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--single", type=int, default=500, help="single-event appends")
     parser.add_argument("--batch", type=int, default=1000, help="events a batch")
     parser.add_argument("--repeat", type=int, default=3, help="runs a figure (median shown)")
+    parser.add_argument("--workdir", help="the directory (disk) to write in; default: a temp dir")
     args = parser.parse_args(argv)
 
-    sample = list(realistic(1000, "size"))
-    size = line_size(sample)
-    print(
-        f"append: {args.events} events in batches of {args.batch}; {args.single} single-event "
-        f"appends; records of ~{size} bytes (realistic events: graded sources, counts)"
-    )
-    print(f"python {sys.version.split()[0]}, sitrep-core {sr.__version__}, {sys.platform}")
-    batched("memory:", list(realistic(2000, "warm-up")), args.batch)  # build the codec's paths
-    with tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp:
+    events = list(synthetic.events(args.events))
+    many = [events[at : at + args.batch] for at in range(0, len(events), args.batch)]
+    ones = [[event] for event in events[: args.single]]
+    with tempfile.TemporaryDirectory(prefix="sitrep-bench-", dir=args.workdir) as tmp:
         directory = Path(tmp)
+        line = mean_line(events[:2000], directory)
+        print(
+            f"{args.events:,} events in batches of {args.batch:,}; {args.single} single-event "
+            f"appends; records of ~{len(line)} bytes; in {directory}; "
+            f"Python {sys.version.split()[0]}, sitrep-core {sr.__version__}"
+        )
         header = (
-            f"{'store':<11} {'batched ev/s':>13} {'floor':>10} {'ratio':>6}   "
-            f"{'single app/s':>12} {'floor':>8} {'ratio':>6}"
+            f"{'store':<11} {'batched ev/s':>12} {'bare':>9} {'x bare':>7} {'CPU ev/s':>9}   "
+            f"{'single app/s':>12} {'bare':>7} {'x bare':>7} {'CPU ms':>7}"
         )
         print(header)
         print("-" * len(header))
-        for name, make in stores(directory):
-            many = list(realistic(args.events, f"{name}-b"))
-            ones = list(realistic(args.single, f"{name}-s"))
-            rows: list[tuple[float, float, float, float]] = []
-            for run in range(args.repeat):
-                # each floor is measured next to its figure: a shared disk's speed drifts
-                batch_floor = floor(directory, size, max(args.events, args.batch), args.batch)
-                with make(f"{name}-batched-{run}") as target:
-                    rate = batched(target, many, args.batch)
-                single_floor = floor(directory, size, args.single, 1)
-                with make(f"{name}-single-{run}") as target:
-                    one_rate = single(target, ones)
-                rows.append((rate, batch_floor, one_rate, single_floor))
-            rate, batch_floor, one_rate, single_floor = (
+        for kind in stores():
+            rows = []
+            for _ in range(args.repeat):
+                bare = BareFile(directory)
+                try:
+                    with fresh_store(kind, directory) as target:
+                        batched = interleaved(target, many, line, bare)
+                    with fresh_store(kind, directory) as target:
+                        single = interleaved(target, ones, line, bare)
+                finally:
+                    bare.close()
+                rows.append((*batched, *single))
+            wall, cpu, bare_wall, one_wall, one_cpu, one_bare = (
                 statistics.median(column) for column in zip(*rows, strict=True)
             )
-            ratio = statistics.median(r / f for r, f, _, _ in rows)
-            one_ratio = statistics.median(r / f for _, _, r, f in rows)
+            ratio = statistics.median(r[0] / r[2] for r in rows)
+            one_ratio = statistics.median(r[3] / r[5] for r in rows)
             print(
-                f"{name:<11} {rate:>13,.0f} {batch_floor:>10,.0f} {ratio:>6.2f}   "
-                f"{one_rate:>12,.0f} {single_floor:>8,.0f} {one_ratio:>6.2f}"
+                f"{kind:<11} {len(events) / wall:>12,.0f} {len(events) / bare_wall:>9,.0f} "
+                f"{ratio:>6.2f}x {len(events) / cpu:>9,.0f}   "
+                f"{len(ones) / one_wall:>12,.0f} {len(ones) / one_bare:>7,.0f} "
+                f"{one_ratio:>6.2f}x {one_cpu / len(ones) * 1000:>7.3f}"
             )
-        print(f"(medians of {args.repeat} runs; ratio = store / floor, run by run)")
+        print(
+            f"(medians of {args.repeat} runs; x bare = store time / bare write + fsync time, "
+            "interleaved append by append; CPU = the appending process's CPU time)"
+        )
     return 0
 
 

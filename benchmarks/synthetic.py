@@ -352,6 +352,15 @@ def events(n: int, seed: int = 2017) -> Iterator[sr.Event]:
         yield event
 
 
+def write_lines(path: str, n: int, seed: int = 2017) -> None:
+    """Write ``n`` synthetic events to ``path`` as JSON Lines, the input ``sitrep append``
+    reads (one event a line, as the codec writes it)."""
+    codec = sr.Codec()
+    with open(path, "wb") as handle:
+        for event in events(n, seed):
+            handle.write(codec.encode(event) + b"\n")
+
+
 def write_log(target: str, n: int, seed: int = 2017, batch: int = 1000) -> None:
     """Append ``n`` synthetic events to the log at ``target`` in batches."""
     with sr.open_log(target) as log:
