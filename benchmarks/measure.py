@@ -103,6 +103,7 @@ def machine() -> dict[str, str]:
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "system": f"{platform.system()} {platform.release()}",
         "packages": ", ".join(versions),
+        "load average (1, 5, 15 min)": ", ".join(f"{v:.1f}" for v in os.getloadavg()),
     }
 
 
