@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(header)
         print("-" * len(header))
+        runs: list[str] = []
         for kind in stores():
             rows = []
             for _ in range(args.repeat):
@@ -156,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
                 finally:
                     bare.close()
                 rows.append((*batched, *single))
+                runs.append(
+                    f"  {kind} run {len(rows)}: batched {batched[0]:.3f} s "
+                    f"(bare {batched[2]:.3f} s), single {single[0]:.3f} s (bare {single[2]:.3f} s)"
+                )
             wall, cpu, bare_wall, one_wall, one_cpu, one_bare = (
                 statistics.median(column) for column in zip(*rows, strict=True)
             )
@@ -167,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{len(ones) / one_wall:>12,.0f} {len(ones) / one_bare:>7,.0f} "
                 f"{one_ratio:>6.2f}x {one_cpu / len(ones) * 1000:>7.3f}"
             )
+        print("\n".join(runs))
         print(
             f"(medians of {args.repeat} runs; x bare = store time / bare write + fsync time, "
             "interleaved append by append; CPU = the appending process's CPU time)"

@@ -17,6 +17,10 @@ from one command to the next. For each size N, each round works in a new directo
 8. from Python, in a new process: ``build_report`` with ``FileCheckpoints`` and render
    Markdown, cold (the checkpoints are written), then again after one more event
 
+The commands load the plugins installed beside sitrep-core, as a user's would: their
+projections are replayed and viewed too, whatever the format rendered. With
+``--no-plugins`` they load none (``SITREP_DISABLE_PLUGIN_AUTOLOAD=1``).
+
 Each command is measured by the kernel (``os.wait4``): wall time, CPU time (user +
 system) and peak resident memory (RSS). The figures are medians of ``--repeat`` rounds.
 ``--million`` adds one round of steps 1 to 5 at a million events (about 10 minutes
@@ -133,7 +137,7 @@ SCRIPT_PATH = ("init", "append", "render_cold", "add", "render_after_add")
 
 
 def one_round(
-    workdir: Path, events: Path, label: str, steps: Sequence[str]
+    workdir: Path, events: Path, label: str, steps: Sequence[str], env: dict[str, str]
 ) -> dict[str, measure.Run]:
     """The ``steps`` once each, in order, in a new directory (removed afterwards)."""
     directory = workdir / f"cli-{label}"
@@ -157,11 +161,13 @@ def one_round(
     try:
         for step, argv in commands.items():
             if step in steps:
-                runs[step] = measure.run(argv)
+                runs[step] = measure.run(argv, env=env)
                 print(f"    {step}: {format_run(runs[step])}", flush=True)
         if "python_checkpoints_after" in steps:
-            measure.run([*me, "append-one", log])  # one more event, then the rebuild
-            runs["python_checkpoints_after"] = measure.run([*me, "checkpoints", log, checkpoints])
+            measure.run([*me, "append-one", log], env=env)  # one more event, then the rebuild
+            runs["python_checkpoints_after"] = measure.run(
+                [*me, "checkpoints", log, checkpoints], env=env
+            )
             print(f"    python_checkpoints_after: {format_run(runs['python_checkpoints_after'])}")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
@@ -172,13 +178,15 @@ def format_run(run: measure.Run) -> str:
     return f"wall {run.wall:.3f} s, cpu {run.cpu:.3f} s, peak {run.peak_mb:,.0f} MB"
 
 
-def run_size(workdir: Path, n: int, repeat: int, chosen: Sequence[str]) -> dict[str, Any]:
+def run_size(
+    workdir: Path, n: int, repeat: int, chosen: Sequence[str], env: dict[str, str]
+) -> dict[str, Any]:
     print(f"N = {n:,}", flush=True)
     events = prepare(workdir, n)
     rounds = []
     for index in range(repeat):
         print(f"  round {index + 1} of {repeat}", flush=True)
-        rounds.append(one_round(workdir, events, f"{n}-{index}", chosen))
+        rounds.append(one_round(workdir, events, f"{n}-{index}", chosen, env))
     steps: dict[str, dict[str, Any]] = {}
     for step in chosen:
         got = [r[step] for r in rounds]
@@ -222,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         "--million", action="store_true", help="also 1,000,000: one round of steps 1 to 5"
     )
     parser.add_argument("--repeat", type=int, default=3, help="rounds a size (median shown)")
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="set SITREP_DISABLE_PLUGIN_AUTOLOAD=1: the commands load no installed plugin",
+    )
     parser.add_argument("--workdir", default="/tmp/sitrep-bench", help="kept between runs")
     parser.add_argument("--markdown", help="also write the tables and machine to this file")
     parser.add_argument("--json", help="also write every figure measured to this file")
@@ -238,9 +251,10 @@ def main(argv: list[str] | None = None) -> int:
     print(measure.describe_machine(), flush=True)
     started = time.perf_counter()
     every_step = [step for step, _ in STEPS]
-    results = [run_size(workdir, n, args.repeat, every_step) for n in sizes]
+    env = {"SITREP_DISABLE_PLUGIN_AUTOLOAD": "1"} if args.no_plugins else {}
+    results = [run_size(workdir, n, args.repeat, every_step, env) for n in sizes]
     if args.million:
-        results.append(run_size(workdir, 1_000_000, 1, SCRIPT_PATH))
+        results.append(run_size(workdir, 1_000_000, 1, SCRIPT_PATH, env))
     text = report(results) + (
         f"\n\n(this process peaked at {measure.own_peak_mb():,.0f} MB: no peak above reads "
         f"below that; {time.perf_counter() - started:,.0f} s in all)"
