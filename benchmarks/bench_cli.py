@@ -214,8 +214,16 @@ def report(results: Sequence[dict[str, Any]]) -> str:
             if step in result["steps"]
         ]
         steps = result["steps"]
-        speedup = steps["render_cold"]["wall"] / steps["render_after_add"]["wall"]
-        rows.append(["cold render / render after one more event (wall)", f"{speedup:,.1f}x"])
+        rows.append(
+            [
+                "cold render / render after one more event",
+                *(
+                    f"{steps['render_cold'][key] / steps['render_after_add'][key]:,.1f}x"
+                    for key in ("wall", "cpu")
+                ),
+                "",
+            ]
+        )
         parts.append(
             f"N = {result['n']:,} (medians of {result['rounds']} rounds)\n\n"
             + measure.table(["step", "wall (s)", "CPU (s)", "peak RSS (MB)"], rows)
