@@ -55,8 +55,6 @@ ADD_ONE = [
     "convoy-1",
     "--status",
     "halted",
-    "--near",
-    "place-007",
     "--source",
     "SOHR|B|2",
 ]

@@ -24,8 +24,8 @@ from eventsourcing.domain import Aggregate, event
 
 NAMESPACE = uuid.UUID("0f0c0b0a-0000-4000-8000-000000000000")
 PAGE = 10_000
-COUNT_FIELDS = ("fighters", "civilians", "wounded", "killed")
-CONVOY_FIELDS = ("status", "position", "near", "heading", "toward", "vehicles")
+COUNT_FIELDS = ("people", "fighters", "civilians", "wounded", "killed", "count")
+CONVOY_FIELDS = ("status", "location", "heading", "toward", "vehicles")
 
 
 class Stream(Aggregate):
@@ -105,10 +105,11 @@ def notifications(app: Desk) -> Iterator[dict[str, Any]]:
 class DictFold:
     """Our built-in projections' worth of work, in plain dicts, over event dicts.
 
-    directory: actors and places by key. convoys: per convoy, its event count and the
-    latest of each reported field; a split starts a new convoy. stances: per (actor or
-    speaker, subject), each statement's time, stance and quote. figures: the counts of
-    each event that has some. timeline: each event's time, type and sources' names.
+    directory: actors, places and subjects by key. convoys: per convoy, its event count
+    and the latest of each reported field; a split starts a new convoy. stances: per
+    (first actor or speaker, subject), each statement's time, stances and quote.
+    figures: the counts of each event that has some (a reported figure's with its
+    subject and measure). timeline: each event's time, type and sources' names.
     A correction takes out the fact's standing version and stands in for it; a
     retraction takes it out. Times stay strings: nothing is parsed or checked.
     """
@@ -147,7 +148,7 @@ class DictFold:
                     self.current[root] = None
         if kind == "retraction":
             return
-        if kind in ("actor", "place"):
+        if kind in ("actor", "place", "subject"):
             self.directory[data["key"]] = {
                 "name": data["name"],
                 "aliases": data.get("aliases", []),
@@ -163,14 +164,17 @@ class DictFold:
                     if value:
                         state[name] = value
         if kind == "statement":
-            key = (data.get("actor") or data["speaker"], data["subject"])
+            actors = data.get("actors")
+            key = (actors[0] if actors else data["speaker"], data["subject"])
             self.stances.setdefault(key, {})[event_id] = (
                 data["occurred"],
-                data["stance"],
+                data["stances"],
                 data.get("quote"),
             )
             self.stance_of[event_id] = key
         counts = {name: data[name] for name in COUNT_FIELDS if name in data}
+        if kind == "figure":
+            counts["of"] = (data["subject"], data["measure"])
         if counts:
             self.figures[event_id] = counts
         self.timeline[event_id] = (

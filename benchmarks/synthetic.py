@@ -1,9 +1,10 @@
 """A realistic synthetic log for the benchmarks: every built-in event type, deterministic.
 
 ``events(n, seed)`` yields ``n`` events: reference data first (actors with aliases and
-spokespeople, places with coordinates), then a stream of the world's events over
-convoys and actors, each citing graded sources, with counts of every qualifier, some
-convoy splits, and corrections and retractions of earlier events. Times advance about
+spokespeople, places with coordinates, subjects), then a stream of the world's events
+over convoys and actors, each citing graded sources, with counts of every qualifier,
+locations, reported figures, some convoy splits, and corrections and retractions of
+earlier events. Times advance about
 a minute an event at mixed precision (minutes, days, approximate days); ``recorded``
 advances one minute per batch of twenty, as a desk entering reports would.
 """
@@ -17,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
 import sitrep_core as sr
-from sitrep_core import Count, Source
+from sitrep_core import Count, Location, Source
 
 START = datetime(2017, 1, 1, tzinfo=UTC)
 ACTORS = 40
@@ -56,6 +57,9 @@ SUBJECTS = (
     "Abu Kamal",
 )
 STATUSES = ("moving", "moving", "moving", "halted", "stalled", "turned-back", "arrived", None)
+STANCES = ("supports", "condemns", "threatens", "denies", "concerned")
+MEASURES = ("killed", "wounded", "displaced", "in-need", "evacuated")
+RELATIONS = ("near", "east-of", "west-of", "north-of", "south-of")
 HEADINGS = ("east", "west", "north", "south", "north-east", "south-east", None, None)
 TARGETS = ("road", "bridge", "vehicle", "fighters", "tank", "checkpoint", "depot")
 EFFECTS = ("cratered", "destroyed", "damaged", None)
@@ -102,6 +106,17 @@ def _reference(rng: random.Random, recorded: datetime) -> list[sr.Event]:
                 lat=round(rng.uniform(32.5, 36.5), 4),
                 lon=round(rng.uniform(36.0, 41.5), 4),
                 country="SY",
+            )
+        )
+    for index, subject in enumerate(SUBJECTS):
+        out.append(
+            sr.SubjectDefined(
+                id=f"ref-subject-{index:02d}",
+                occurred="2014",
+                recorded=recorded,
+                key=subject,
+                name=subject.capitalize(),
+                kind="topic",
             )
         )
     return out
@@ -164,6 +179,14 @@ class _World:
     def actor(self) -> str:
         return actor_key(self.rng.randrange(30))
 
+    def location(self) -> Location:
+        """A place, or a direction from one, sometimes with the source's own words."""
+        rng = self.rng
+        place = self.place()
+        if rng.random() < 0.3:
+            return Location(text=f"{rng.randint(1, 60)} km from Town {place[-3:]}", places=(place,))
+        return Location(relation=rng.choice(RELATIONS), places=(place,))
+
     def event(self, occurred: str, recorded: datetime) -> sr.Event:
         rng = self.rng
         common: dict[str, Any] = {
@@ -183,7 +206,7 @@ class _World:
             return sr.Evacuation(
                 **common,
                 group=self.actor(),
-                origin=self.place(),
+                origins=(self.place(),),
                 destination=self.place(),
                 agreement="evacuation deal",
                 parties=(self.actor(), self.actor()),
@@ -212,10 +235,7 @@ class _World:
                 **common,
                 convoy=convoy,
                 status=rng.choice(STATUSES),
-                position=f"{rng.randint(1, 60)} km from Town {rng.randrange(PLACES)}"
-                if rng.random() < 0.3
-                else None,
-                near=tuple({self.place() for _ in range(rng.choice((0, 1, 1, 2)))}),
+                location=self.location() if rng.random() < 0.6 else None,
                 heading=rng.choice(HEADINGS),
                 toward=self.place() if rng.random() < 0.4 else None,
                 vehicles={"buses": _count(rng, 20)} if rng.random() < 0.1 else {},
@@ -230,8 +250,7 @@ class _World:
                 actor=self.actor(),
                 targets=tuple(rng.sample(TARGETS, rng.randint(1, 2))),
                 means=rng.choice(("airstrike", "artillery", "drone", None)),
-                position=f"near Town {rng.randrange(PLACES)}" if rng.random() < 0.5 else None,
-                near=(self.place(),),
+                location=self.location(),
                 effect=rng.choice(EFFECTS),
                 convoy=convoy if rng.random() < 0.3 else None,
                 convoy_hit=rng.choice((True, False, None)),
@@ -243,9 +262,9 @@ class _World:
             return sr.Statement(
                 **common,
                 speaker=f"Spokesperson {speaker}" if speaker >= 30 else f"AG{speaker}",
-                actor=None if speaker >= 30 else actor_key(speaker),
+                actors=() if speaker >= 30 else (actor_key(speaker),),
                 subject=rng.choice(SUBJECTS),
-                stance=rng.choice(("supports", "condemns", "threatens", "denies", "concerned")),
+                stances=(rng.choice(STANCES),),
                 quote=f"We {rng.choice(('will', 'will not', 'must'))} allow this to continue."
                 if rng.random() < 0.7
                 else None,
@@ -258,7 +277,7 @@ class _World:
                 convoy=convoy if rng.random() < 0.6 else None,
                 recipient=None if rng.random() < 0.6 else "displaced families",
                 provider=rng.choice(("UNHCR", "WFP", "ICRC", None)),
-                position=f"Town {rng.randrange(PLACES)}",
+                location=self.location(),
             )
         if roll < 0.86:
             return sr.Agreement(
@@ -269,7 +288,15 @@ class _World:
                 area=f"Town {rng.randrange(PLACES)}",
                 near=(self.place(),),
             )
-        if roll < 0.91:
+        if roll < 0.89:
+            return sr.FigureReported(
+                **common,
+                subject=rng.choice(SUBJECTS),
+                measure=rng.choice(MEASURES),
+                count=_count(rng, 5000),
+                location=self.location() if rng.random() < 0.5 else None,
+            )
+        if roll < 0.93:
             return sr.Operation(
                 **common,
                 kind=rng.choice(("offensive", "bombardment", "siege")),
@@ -313,7 +340,7 @@ class _World:
             "corrects": target.id,
             "notes": "corrected figures",
         }
-        for field in ("fighters", "civilians", "killed", "wounded"):
+        for field in ("fighters", "civilians", "killed", "wounded", "count"):
             if getattr(target, field, None) is not None:
                 changes[field] = _count(rng, 400)
         correction = _evolve(target, changes)
