@@ -40,14 +40,22 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def sitrep(monkeypatch: pytest.MonkeyPatch) -> Sitrep:
-    """``sitrep("log", path, input=...)``: run the command in-process, as the script would.
+    """``sitrep("log", path, input=..., env=...)``: run the command in-process, as the
+    script would.
 
     An error that escapes the command (a bug, not bad input) fails the test with it.
     """
     monkeypatch.delenv("SITREP_DEBUG", raising=False)
 
-    def run(*args: str | Path, input: str | bytes | None = None, ok: bool = False) -> Outcome:
-        result = CliRunner().invoke(cli, [str(a) for a in args], input=input, prog_name="sitrep")
+    def run(
+        *args: str | Path,
+        input: str | bytes | None = None,
+        ok: bool = False,
+        env: dict[str, str] | None = None,
+    ) -> Outcome:
+        result = CliRunner().invoke(
+            cli, [str(a) for a in args], input=input, prog_name="sitrep", env=env
+        )
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         outcome = Outcome(result.exit_code, result.stdout, result.stderr)

@@ -176,7 +176,7 @@ def test_a_stale_expected_position_exits_1(
 def test_the_same_id_with_other_content_exits_1(sitrep: Sitrep, jsonl_log: Path) -> None:
     sitrep("append", jsonl_log, input=jsonl(STATEMENT), ok=True)
     before = jsonl_log.read_bytes()
-    done = sitrep("append", jsonl_log, input=jsonl({**STATEMENT, "stance": "supports"}))
+    done = sitrep("append", jsonl_log, input=jsonl({**STATEMENT, "stances": ["supports"]}))
     assert done.code == 1
     assert done.err_lines == [
         f"{jsonl_log}: event id 'mcgurk-condemns' is already at position 1 with other "

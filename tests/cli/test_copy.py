@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from _clitools import HALT, STATEMENT, Sitrep, contents, jsonl
 
 
@@ -48,7 +49,7 @@ def test_copy_of_a_broken_log_exits_1(sitrep: Sitrep, story_log: Path, tmp_path:
     assert done.code == 1
     assert len(done.err_lines) == 1
     assert "does not verify" in done.err
-    assert contents(target) == []
+    assert not target.exists()  # a failed copy leaves no new log behind
 
 
 def test_copy_of_a_missing_log(sitrep: Sitrep, tmp_path: Path) -> None:
@@ -56,3 +57,38 @@ def test_copy_of_a_missing_log(sitrep: Sitrep, tmp_path: Path) -> None:
     assert done.code == 2
     assert done.err_lines == [f"{tmp_path / 'missing.jsonl'}: no such log"]
     assert not (tmp_path / "copy.jsonl").exists()
+
+
+@pytest.mark.parametrize("name", ["copy.jsonl", "copy.sqlite"])
+def test_a_copy_that_fails_leaves_no_new_log(
+    sitrep: Sitrep, story_log: Path, tmp_path: Path, name: str
+) -> None:
+    events = tmp_path / "events.jsonl"
+    events.write_text(jsonl(STATEMENT, HALT), encoding="utf-8")
+    garbage = tmp_path / "garbage.jsonl"
+    garbage.write_text("shopping list\n", encoding="utf-8")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_bytes(story_log.read_bytes().replace(b"McGurk", b"McGurq"))
+    stale = tmp_path / f"{name}-stale-notes.txt"  # named after the log, there before: kept
+    stale.write_text("kept")
+    before = sorted(tmp_path.iterdir())
+    for source, code in ((events, 2), (garbage, 1), (broken, 1)):
+        done = sitrep("copy", source, tmp_path / name)
+        assert done.code == code, (source, done.err)
+        assert len(done.err_lines) == 1
+        assert sorted(tmp_path.iterdir()) == before, source
+
+
+def test_a_copy_that_fails_leaves_an_existing_log_as_it_was(
+    sitrep: Sitrep, story_log: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "desk.sqlite"
+    sitrep("init", target, ok=True)
+    events = tmp_path / "events.jsonl"
+    events.write_text(jsonl(STATEMENT), encoding="utf-8")
+    assert sitrep("copy", events, target).code == 2
+    assert target.exists() and contents(target) == []
+    sitrep("copy", story_log, target, ok=True)
+    story_log.write_bytes(story_log.read_bytes().replace(b"McGurk", b"McGurq"))
+    assert sitrep("copy", story_log, target).code == 1
+    assert len(contents(target)) == 4

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 from _clitools import Sitrep, needs_plugins
 
@@ -86,3 +87,34 @@ def test_render_into_a_missing_directory(sitrep: Sitrep, story_log: Path, tmp_pa
     done = sitrep("render", story_log, "-f", "html", "-o", tmp_path / "no" / "report.html")
     assert done.code == 2
     assert len(done.err_lines) == 1
+
+
+def _database_name(url: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict
+
+    return str(conninfo_to_dict(url)["dbname"])
+
+
+def test_the_report_names_the_log_without_where_it_lives(
+    sitrep: Sitrep, log_target: str, story_log: Path, tmp_path: Path
+) -> None:
+    sitrep("copy", story_log, log_target, ok=True)
+    postgres = log_target.startswith("postgresql://")
+    expected = _database_name(log_target) if postgres else Path(log_target).name
+    hidden = ["postgres@", "127.0.0.1", "localhost", "search_path"] if postgres else [str(tmp_path)]
+    for fmt in ("markdown", "json", "html"):
+        done = sitrep("render", log_target, "-f", fmt)
+        assert done.code == 0, done.err
+        assert expected in done.out, fmt
+        assert not [h for h in hidden if h in done.out], fmt
+        if fmt == "json":
+            assert orjson.loads(done.out)["log"]["name"] == expected
+
+
+def test_name_gives_the_log_the_name_the_report_shows(sitrep: Sitrep, story_log: Path) -> None:
+    done = sitrep("render", story_log, "-f", "json", "--name", "Qalamoun desk")
+    assert done.code == 0, done.err
+    assert orjson.loads(done.out)["log"]["name"] == "Qalamoun desk"
+    markdown = sitrep("render", story_log, "-f", "markdown", "--name", "Qalamoun desk", ok=True)
+    assert "Qalamoun desk" in markdown.out
+    assert story_log.name not in markdown.out

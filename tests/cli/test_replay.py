@@ -72,7 +72,9 @@ def test_replay_of_an_unknown_projection(sitrep: Sitrep, story_log: Path) -> Non
     assert done.code == 2
     assert len(done.err_lines) == 1
     assert done.err.startswith("unknown projection 'weather'; known projections: ")
-    assert "convoys, directory, figures, sources, stances, timeline" in done.err
+    known = done.err.split(": ", 1)[1].strip().split(", ")
+    assert {"convoys", "directory", "figures", "sources", "stances", "timeline"} <= set(known)
+    assert known == sorted(known)
 
 
 def test_replay_of_a_bad_moment(sitrep: Sitrep, story_log: Path) -> None:

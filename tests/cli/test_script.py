@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -82,25 +83,37 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert again.stderr == "log.jsonl: already exists; not overwriting it\n"
 
 
-def test_a_closed_pipe_is_quiet(tmp_path: Path) -> None:
-    if not SCRIPT.exists():
-        pytest.skip("the sitrep script is not installed")
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the sitrep script is not installed")
+@pytest.mark.parametrize(
+    "args",
+    [["log", "--json"], ["render", "-f", "markdown"], ["replay"]],
+    ids=["log", "render", "replay"],
+)
+def test_a_closed_pipe_ends_the_command_quietly(tmp_path: Path, args: list[str]) -> None:
+    needs_plugins()
     target = tmp_path / "log.jsonl"
-    with open_log(target) as log:
+    with open_log(target) as log:  # far more output than a pipe holds
         log.append(
-            Statement(id=f"s{i}", occurred="2017-08-29", speaker="A", subject="b", stance="warns")
+            Statement(
+                id=f"s{i}", occurred="2017-08-29", speaker="A", subject="b", stances=("warns",)
+            )
             for i in range(3000)
         )
-    with subprocess.Popen(
-        [str(SCRIPT), "log", str(target), "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as process:
-        assert process.stdout is not None and process.stderr is not None
-        process.stdout.readline()
+    command, *rest = args
+    errors = tmp_path / "stderr"
+    with (
+        errors.open("wb") as err,
+        subprocess.Popen(
+            [str(SCRIPT), command, str(target), *rest], stdout=subprocess.PIPE, stderr=err
+        ) as process,
+    ):
+        assert process.stdout is not None
+        first = process.stdout.readline()  # ``| head -1``: one line, then the pipe closes
         process.stdout.close()
-        err = process.stderr.read()
-        process.wait(timeout=60)
-    assert b"Traceback" not in err
-    assert b"Exception ignored" not in err
+        code = process.wait(timeout=120)
+    assert first
+    assert errors.read_bytes() == b""  # no traceback, no "Exception ignored", no message
+    assert code == 0
 
 
 def _with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, bytes]:
@@ -138,7 +151,9 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     target = tmp_path / "log.jsonl"
     with open_log(target) as log:
         log.append(
-            Statement(id=f"s{i}", occurred="2017-08-29", speaker="A", subject="b", stance="warns")
+            Statement(
+                id=f"s{i}", occurred="2017-08-29", speaker="A", subject="b", stances=("warns",)
+            )
             for i in range(PROGRESS_MIN)
         )
     code, out, shown = _with_terminal_stderr(
@@ -156,3 +171,38 @@ def test_a_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
     )  # fmt: skip
     assert piped.returncode == 0
     assert piped.stderr == b""
+
+
+@pytest.mark.skipif(not SCRIPT.exists(), reason="the sitrep script is not installed")
+@pytest.mark.parametrize(
+    "args",
+    [["render", "-f", "markdown"], ["changes", "--since", "2017-09-01T12:00Z"]],
+    ids=["render", "changes"],
+)
+def test_one_progress_bar_over_every_pass(tmp_path: Path, args: list[str]) -> None:
+    needs_plugins()
+    from sitrep_core.cli._output import PROGRESS_MIN
+
+    target = tmp_path / "log.jsonl"
+    with open_log(target) as log:  # two recorded days: the report reads the log again
+        for day in (1, 2):
+            log.append(
+                Statement(
+                    id=f"s{day}-{i}",
+                    occurred=f"2017-09-0{day}",
+                    recorded=f"2017-09-0{day}T12:00Z",
+                    speaker=f"A{i % 7}",
+                    subject="b",
+                    stances=("warns",) if day == 1 else ("condemns",),
+                )
+                for i in range(PROGRESS_MIN)
+            )
+    command, *rest = args
+    code, _, shown = _with_terminal_stderr([command, str(target), *rest], tmp_path)
+    assert code == 0
+    counts = [(int(a), int(b)) for a, b in re.findall(rb"(\d+)/(\d+)", shown)]
+    assert counts, shown
+    read = [done for done, _ in counts]
+    assert read == sorted(read), read  # never back to 0 for a second pass
+    assert counts[-1][0] == counts[-1][1]
+    assert b"pass 2" not in shown

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ._output import to_json
-from ._run import loaded_plugins, opened
+from ._run import complete_files, loaded_plugins, log_argument, opened
 
 
 class ImportCommand(click.Command):
@@ -28,8 +28,8 @@ class ImportCommand(click.Command):
 
 
 @click.command("import", cls=ImportCommand)
-@click.argument("target", metavar="LOG")
-@click.argument("file", metavar="FILE|-")
+@log_argument()
+@click.argument("file", metavar="FILE|-", shell_complete=complete_files)
 @click.option("-f", "--format", "fmt", required=True, metavar="FMT", help="The file's format.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def import_(target: str, file: str, fmt: str, as_json: bool) -> None:

@@ -43,35 +43,39 @@ def stderr_is_terminal() -> bool:
 
 
 class _Tracked:
-    """A log whose reads move a progress bar; everything else goes to the log itself."""
+    """A log whose reads move one progress bar: every record read, over all passes."""
 
-    def __init__(self, log: EventLog, bar: Any, label: str) -> None:
+    def __init__(self, log: EventLog, bar: Any, head: int) -> None:
         self._log = log
         self._bar = bar
-        self._label = label
-        self._passes = 0
+        self._head = head
+        self._read = 0
+        self.length = head
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._log, name)
 
     def read(self, from_position: int = 1, *, types: Any = None) -> Iterator[Record]:
-        self._passes += 1
         bar = self._bar
-        if self._passes > 1:
-            bar.label = f"{self._label} (pass {self._passes})"
-        bar.pos = max(from_position - 1, 0)
         for record in self._log.read(from_position, types=types):
-            if record.position % 256 == 0:
-                bar.pos = min(record.position, bar.length)
+            self._read += 1
+            if self._read > self.length:  # a second pass: the bar grows, it never restarts
+                self.length += self._head
+                bar.length = self.length
+            if self._read % 256 == 0:
+                bar.pos = self._read
                 bar.render_progress()
             yield record
-        bar.pos = bar.length
-        bar.render_progress()
 
 
 @contextmanager
 def progress(log: EventLog, label: str) -> Iterator[EventLog]:
-    """The log itself, or (on a terminal, for a long log) one that shows a progress bar."""
+    """The log itself, or (on a terminal, for a long log) one whose reads move a bar.
+
+    One bar counts the records read over all the command's reads of the log, so it
+    never starts again at 0: a command folds the log once, and a pass more (a
+    plugin's, say) lengthens the bar rather than restarting it.
+    """
     if not stderr_is_terminal():
         yield log
         return
@@ -82,4 +86,7 @@ def progress(log: EventLog, label: str) -> Iterator[EventLog]:
     with click.progressbar(
         length=head, label=label, file=sys.stderr, show_eta=False, show_pos=True
     ) as bar:
-        yield cast(EventLog, _Tracked(log, bar, label))
+        tracked = _Tracked(log, bar, head)
+        yield cast(EventLog, tracked)
+        bar.pos = tracked.length  # done (a read of part of the log ends short of it)
+        bar.render_progress()

@@ -12,11 +12,11 @@ from ..renderers import change_phrase, event_phrase, plain
 from ..report import moment_as_given
 from ._failures import EXIT_FAILED, Failure, one_line
 from ._output import progress, record_json, to_json
-from ._run import MOMENT, check_types, chosen_projections, opened
+from ._run import MOMENT, check_types, chosen_projections, log_argument, opened, readable
 
 
 @click.command(name="log")
-@click.argument("target", metavar="LOG")
+@log_argument()
 @click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this type (repeatable).")
 @click.option(
     "--from", "start", type=click.IntRange(min=1), default=1, metavar="N", help="From position N."
@@ -36,6 +36,9 @@ def log_(
 ) -> None:
     """List the log's records: position, occurred, type and headline.
 
+    LOG may also be a file of events (as append takes): they are listed from
+    memory, nothing verified or stored.
+
     \b
     Examples:
       sitrep log log.jsonl
@@ -44,7 +47,7 @@ def log_(
       sitrep log log.jsonl --stream convoy:qalamoun-convoy
     """
     names = Directory()  # a listing resolves no names: it reads no reference data
-    with opened(target) as log:
+    with readable(target) as log:
         check_types(log.codec, types)
         records = log.read(start, types=types or None, stream=stream)
         for shown, record in enumerate(records):
@@ -66,7 +69,7 @@ def _moment_text(value: str | None) -> str | None:
 
 
 @click.command(name="replay")
-@click.argument("target", metavar="LOG")
+@log_argument()
 @click.option(
     "--projection", "names", multiple=True, metavar="NAME", help="Only this view (repeatable)."
 )
@@ -74,6 +77,9 @@ def _moment_text(value: str | None) -> str | None:
 @click.option("--known-at", type=MOMENT, help="Only what had been recorded by then.")
 def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: str | None) -> None:
     """Replay the log and print the projections' views as JSON.
+
+    LOG may also be a file of events (as append takes): they are replayed from
+    memory, nothing verified or stored.
 
     \b
     Examples:
@@ -84,7 +90,7 @@ def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: st
     from ..replay._replay import replay
 
     chosen = chosen_projections(names)
-    with opened(target) as log, progress(log, "replaying") as tracked:
+    with readable(target) as log, progress(log, "replaying") as tracked:
         snapshot = replay(tracked, chosen, as_of=as_of, known_at=known_at)
     wanted = set(names) or set(snapshot.views)
     click.echo(
@@ -102,7 +108,7 @@ def replay_(target: str, names: tuple[str, ...], as_of: str | None, known_at: st
 
 
 @click.command(name="changes")
-@click.argument("target", metavar="LOG")
+@log_argument()
 @click.option("--since", type=MOMENT, required=True, help="The earlier moment.")
 @click.option("--until", type=MOMENT, help="The later moment (default: everything).")
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON array.")
@@ -110,7 +116,8 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
     """What changed between two moments, per projection.
 
     The report at --since is compared with the report at --until. Each moment
-    sets both clocks: the report as it could have been written then.
+    sets both clocks: the report as it could have been written then. LOG may
+    also be a file of events (as append takes), read into memory.
 
     \b
     Examples:
@@ -120,7 +127,7 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
     from ..replay import diff_views, fold_log, moment, views_at
 
     chosen = chosen_projections(())
-    with opened(target) as log, progress(log, "replaying") as tracked:
+    with readable(target) as log, progress(log, "replaying") as tracked:
         state = fold_log(tracked, chosen)
     start, end = moment(since), moment(until)
     after = views_at(state, end, end)
@@ -136,7 +143,7 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("target", metavar="LOG")
+@log_argument()
 @click.option(
     "--expect-head",
     metavar="POSITION:HASH",
@@ -183,7 +190,7 @@ def _head(text: str) -> tuple[int, str]:
 
 
 @click.command()
-@click.argument("target", metavar="LOG")
+@log_argument()
 @click.option(
     "--from", "start", type=click.IntRange(min=1), default=1, metavar="N", help="From position N."
 )

@@ -7,11 +7,12 @@ import stat
 from pathlib import Path
 
 import click
+from click.shell_completion import CompletionItem
 
 from ..renderers import Renderer
 from ._failures import Failure
 from ._output import progress
-from ._run import MOMENT, loaded_plugins, opened
+from ._run import MOMENT, complete_files, loaded_plugins, log_argument, readable
 
 
 class RenderCommand(click.Command):
@@ -42,18 +43,46 @@ def _format_for(fmt: str | None, output: str | None) -> Renderer:
     raise Failure(f"give --format (known formats: {known}) or -o FILE with a known extension")
 
 
+def _complete_formats(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of ``--format``: the formats the installed plugins offer."""
+    try:
+        renderers = loaded_plugins(ctx).renderers()
+    except Exception:  # a plugin that fails to load must not break the shell
+        return []
+    return [
+        CompletionItem(fmt, help=renderer.description or renderer.media_type)
+        for fmt, renderer in sorted(renderers.items())
+        if fmt.startswith(incomplete)
+    ]
+
+
 @click.command(cls=RenderCommand)
-@click.argument("target", metavar="LOG")
-@click.option("-f", "--format", "fmt", metavar="FMT", help="Output format (default: from -o).")
+@log_argument()
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    metavar="FMT",
+    help="Output format (default: from -o).",
+    shell_complete=_complete_formats,
+)
 @click.option("--as-of", type=MOMENT, help="The world as it stood then, from all we know now.")
 @click.option("--known-at", type=MOMENT, help="Only what had been recorded by then.")
 @click.option("--since", type=MOMENT, help="One update: every change since then.")
 @click.option("--title", default="Situation report", show_default=True, help="The title.")
 @click.option(
+    "--name",
+    metavar="NAME",
+    help="What the report calls the log (default: the file's name, or the database's).",
+)
+@click.option(
     "-o",
     "--output",
     metavar="FILE",
     help="Write to FILE (default: stdout), replaced at once and keeping its permissions.",
+    shell_complete=complete_files,
 )
 def render(
     target: str,
@@ -62,9 +91,14 @@ def render(
     known_at: str | None,
     since: str | None,
     title: str,
+    name: str | None,
     output: str | None,
 ) -> None:
     """Render the report in any loaded format, as of any moment.
+
+    The report names the log by --name, or by its file's base name (a
+    database's name for PostgreSQL): never its directory, user or host. LOG may
+    also be a file of events (as append takes), read into memory.
 
     \b
     Examples:
@@ -72,11 +106,19 @@ def render(
       sitrep render log.jsonl --format html -o report.html
       sitrep render log.jsonl -o report.html --known-at 2017-09-02T12:00Z
       sitrep render log.jsonl --format json --since 2017-08-31
+      sitrep render events.jsonl --format markdown --name "Qalamoun convoy"
     """
     renderer = _format_for(fmt, output)
     plugins = loaded_plugins()
-    with opened(target) as log, progress(log, "rendering") as tracked:
-        report = plugins.report(tracked, title=title, as_of=as_of, known_at=known_at, since=since)
+    with readable(target) as log, progress(log, "rendering") as tracked:
+        report = plugins.report(
+            tracked,
+            title=title,
+            as_of=as_of,
+            known_at=known_at,
+            since=since,
+            log_name=name,
+        )
     text = plugins.render(report, renderer.format)
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))

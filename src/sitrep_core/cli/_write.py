@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import click
 
 from ..codec._codec import Codec
@@ -14,19 +11,13 @@ from ..model import Event
 from ..stores._log import EventLog
 from ._failures import EXIT_FAILED, Failure
 from ._fields import event_from_words, field_specs
+from ._inputs import local_path, locate, read_events
 from ._output import to_json
-from ._run import loaded_plugins, opened
-
-
-def _local_path(target: str) -> Path | None:
-    """The file a target names, or None for a server or memory."""
-    if target in ("memory:", ":memory:") or target.startswith(("postgresql://", "postgres://")):
-        return None
-    return Path(target.removeprefix("sqlite://"))
+from ._run import complete_files, loaded_plugins, log_argument, opened
 
 
 @click.command()
-@click.argument("target", metavar="LOG")
+@log_argument()
 def init(target: str) -> None:
     """Create an empty log; refuses one that exists already.
 
@@ -36,7 +27,7 @@ def init(target: str) -> None:
       sitrep init desk.sqlite
       sitrep init postgresql://analyst@db.example.org/sitrep
     """
-    path = _local_path(target)
+    path = local_path(target)
     if path is not None:
         if path.exists() or path.is_symlink():
             raise Failure(f"{target}: already exists; not overwriting it")
@@ -77,8 +68,8 @@ def _versions(given: tuple[str, ...]) -> dict[str, int]:
 
 
 @click.command()
-@click.argument("target", metavar="LOG")
-@click.argument("file", default="-", metavar="[FILE|-]")
+@log_argument()
+@click.argument("file", default="-", metavar="[FILE|-]", shell_complete=complete_files)
 @click.option(
     "--expected-position",
     type=click.IntRange(min=0),
@@ -106,27 +97,11 @@ def append(
     """
     versions = _versions(expect)
     with opened(target) as log:
-        if file == "-":
-            data, source = sys.stdin.buffer.read(), "<stdin>"
-        else:
-            data, source = Path(file).read_bytes(), file
-        events = log.codec.read_input(data, source=source)
+        read = read_events(log.codec, file)
         try:
-            _append(log, events, expected_position, versions, as_json)
+            _append(log, read.events, expected_position, versions, as_json)
         except ValidationError as exc:  # about one event (a revision naming none): its line
-            raise Failure(str(_locate(exc, events, data, source))) from None
-
-
-def _locate(exc: ValidationError, events: list[Event], data: bytes, source: str) -> ValidationError:
-    """The error of an append, located at the input line (or item) of the event it is about
-    (the error's ``index`` in the batch)."""
-    index = exc.index
-    if index is None or not 0 <= index < len(events):
-        return exc.located(source=source)
-    lines = [n for n, line in enumerate(data.split(b"\n"), start=1) if line.strip()]
-    if len(lines) == len(events) and not data.strip().startswith(b"["):
-        return exc.located(source=source, line=lines[index])
-    return exc.located(source=source, field_prefix=f"[{index}]")
+            raise Failure(str(locate(exc, read))) from None
 
 
 def _append(
@@ -199,7 +174,7 @@ class AddCommand(click.Command):
     cls=AddCommand,
     context_settings={"ignore_unknown_options": True, "allow_extra_args": False},
 )
-@click.argument("target", metavar="LOG")
+@log_argument()
 @click.argument("type_", metavar="TYPE")
 @click.argument("fields", nargs=-1, type=click.UNPROCESSED, metavar="--FIELD VALUE...")
 @click.option(
