@@ -40,17 +40,16 @@ class Fact:
 
     ``hidden_from`` is the recorded moment of the first later event that corrects or
     retracts this one (None while none has); ``replaced`` is the fact this one
-    corrects, and ``hidden_by`` the fact that corrected or retracted this one.
+    corrects.
     """
 
-    __slots__ = ("event", "happened", "hidden_by", "hidden_from", "position", "replaced")
+    __slots__ = ("event", "happened", "hidden_from", "position", "replaced")
 
     def __init__(self, event: Event, position: int, replaced: Fact | None = None) -> None:
         self.event = event
         self.position = position
         self.happened = happened_by(event)
         self.hidden_from: datetime | None = None
-        self.hidden_by: Fact | None = None
         self.replaced = replaced
 
     @property

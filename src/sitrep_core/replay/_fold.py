@@ -62,7 +62,9 @@ class FoldState:
             ]
         return found
 
-    def _revise(self, fact: Fact) -> None:
+    def _revise(self, fact: Fact, kept: bool) -> None:
+        """Hide every earlier version of the fact ``fact`` revises; ``kept``: whether a
+        projection keeps ``fact`` (a version none keeps is hidden from no one)."""
         event = fact.event
         target = event.corrects or event.retracts
         assert target is not None
@@ -79,12 +81,12 @@ class FoldState:
         for version in versions:
             if version.hidden_from is None or hidden_from < version.hidden_from:
                 version.hidden_from = hidden_from
-                version.hidden_by = fact
         if event.corrects is not None:
             fact.replaced = standing
             self.roots[event.id] = root
-            self.standing[root] = fact
-            versions.append(fact)
+            if kept:
+                self.standing[root] = fact
+                versions.append(fact)
         else:
             self.standing[root] = None
 
@@ -106,10 +108,12 @@ def fold(records: Iterable[Record], state: FoldState) -> FoldState:
                 latest = recorded
             else:
                 in_order = False
+        routes = route(event.TYPE)
         if event.corrects is not None or event.retracts is not None:
-            state._revise(fact)
-        facts[event.id] = fact
-        for apply, projection_state in route(event.TYPE):
+            state._revise(fact, bool(routes))
+        if routes:  # a fact no projection keeps needs no finding: it is let go
+            facts[event.id] = fact
+        for apply, projection_state in routes:
             apply(projection_state, fact)
     state.position, state.head_hash = position, head_hash
     state.latest_recorded, state.in_recorded_order = latest, in_order
