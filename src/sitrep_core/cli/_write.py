@@ -44,6 +44,12 @@ def init(target: str) -> None:
         click.echo(f"created {log.name}")
 
 
+EXPECTED_POSITION = click.option(
+    "--expected-position",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Append only if the log's last position is N (exit 1 otherwise).",
+)
 EXPECT = click.option(
     "--expect",
     "expect",
@@ -70,12 +76,7 @@ def _versions(given: tuple[str, ...]) -> dict[str, int]:
 @click.command()
 @log_argument()
 @click.argument("file", default="-", metavar="[FILE|-]", shell_complete=complete_files)
-@click.option(
-    "--expected-position",
-    type=click.IntRange(min=0),
-    metavar="N",
-    help="Append only if the log's last position is N (exit 1 otherwise).",
-)
+@EXPECTED_POSITION
 @EXPECT
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def append(
@@ -177,12 +178,7 @@ class AddCommand(click.Command):
 @log_argument()
 @click.argument("type_", metavar="TYPE")
 @click.argument("fields", nargs=-1, type=click.UNPROCESSED, metavar="--FIELD VALUE...")
-@click.option(
-    "--expected-position",
-    type=click.IntRange(min=0),
-    metavar="N",
-    help="Append only if the log's last position is N (exit 1 otherwise).",
-)
+@EXPECTED_POSITION
 @EXPECT
 @click.option("--dry-run", is_flag=True, help="Print the event's line; append nothing.")
 def add(

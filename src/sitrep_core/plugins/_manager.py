@@ -253,25 +253,38 @@ class Plugins:
             found.append(projection)
         return found
 
+    def _by_key(
+        self, hook: str, kind: type[T], key_of: Callable[[T, str], str], clash: str
+    ) -> dict[str, tuple[str, T]]:
+        """The ``kind`` objects ``hook`` answers, by the key ``key_of`` reads (and
+        checks); a key two plugins answer is an error, ``clash`` worded with ``{key}``,
+        ``{first}`` and ``{second}`` plugin names."""
+        found: dict[str, tuple[str, T]] = {}
+        for plugin, item in self._collect(hook, _instance_of(kind), f"{kind.__name__} objects"):
+            key = key_of(item, plugin)
+            if key in found:
+                raise PluginError(
+                    clash.format(key=repr(key), first=found[key][0], second=plugin), plugin=plugin
+                )
+            found[key] = (plugin, item)
+        return found
+
     def _renderers(self) -> dict[str, tuple[str, Renderer]]:
-        found: dict[str, tuple[str, Renderer]] = {}
-        for plugin, renderer in self._collect(
-            "sitrep_renderers", _instance_of(Renderer), "Renderer objects"
-        ):
+        def format_of(renderer: Renderer, plugin: str) -> str:
             if not isinstance(renderer.format, str) or not renderer.format:
                 raise PluginError("a renderer has no format name", plugin=plugin)
             if not callable(renderer.render):
                 raise PluginError(
                     f"renderer {renderer.format!r}: render is not callable", plugin=plugin
                 )
-            if renderer.format in found:
-                raise PluginError(
-                    f"format {renderer.format!r} is claimed by both "
-                    f"{found[renderer.format][0]} and {plugin}",
-                    plugin=plugin,
-                )
-            found[renderer.format] = (plugin, renderer)
-        return found
+            return renderer.format
+
+        return self._by_key(
+            "sitrep_renderers",
+            Renderer,
+            format_of,
+            "format {key} is claimed by both {first} and {second}",
+        )
 
     def renderers(self) -> dict[str, Renderer]:
         """Every output format by name; two plugins claiming one format is an error."""
@@ -324,19 +337,18 @@ class Plugins:
 
     def importers(self) -> dict[str, Importer]:
         """Every format an importer reads, by name; two plugins reading one is an error."""
-        found: dict[str, tuple[str, Importer]] = {}
-        for plugin, importer in self._collect(
-            "sitrep_importers", _instance_of(Importer), "Importer objects"
-        ):
+
+        def format_of(importer: Importer, plugin: str) -> str:
             if not isinstance(importer.format, str) or not importer.format:
                 raise PluginError("an importer has no format name", plugin=plugin)
-            if importer.format in found:
-                raise PluginError(
-                    f"import format {importer.format!r} is read by both "
-                    f"{found[importer.format][0]} and {plugin}",
-                    plugin=plugin,
-                )
-            found[importer.format] = (plugin, importer)
+            return importer.format
+
+        found = self._by_key(
+            "sitrep_importers",
+            Importer,
+            format_of,
+            "import format {key} is read by both {first} and {second}",
+        )
         return {name: importer for name, (_, importer) in found.items()}
 
     def importer(self, format: str) -> Importer:
@@ -351,17 +363,12 @@ class Plugins:
 
     def sections(self) -> dict[str, SectionRenderer]:
         """How plugins' projection views read as report sections, by projection name."""
-        found: dict[str, tuple[str, SectionRenderer]] = {}
-        for plugin, section in self._collect(
-            "sitrep_sections", _instance_of(SectionRenderer), "SectionRenderer objects"
-        ):
-            if section.projection in found:
-                raise PluginError(
-                    f"the section of projection {section.projection!r} is laid out by both "
-                    f"{found[section.projection][0]} and {plugin}",
-                    plugin=plugin,
-                )
-            found[section.projection] = (plugin, section)
+        found = self._by_key(
+            "sitrep_sections",
+            SectionRenderer,
+            lambda section, plugin: section.projection,
+            "the section of projection {key} is laid out by both {first} and {second}",
+        )
         return {name: section for name, (_, section) in found.items()}
 
     def open_log(self, target: str | Path, **options: Any) -> EventLog:

@@ -18,7 +18,7 @@ from ..projections import (
 from ._convoy_words import status_phrase, whereabouts_phrase
 from ._dates import human_date
 from ._figure_words import figure_label, figure_phrase
-from ._phrasing import STANCE_NAMES, cited, count_words, event_phrase, name, quoted
+from ._phrasing import STANCE_NAMES, cited, count_words, event_phrase, name, quoted, sourced
 from ._words import Phrase, plural, text
 
 
@@ -51,9 +51,7 @@ def _status(change: Change, names: Directory) -> Phrase:
     after, before = change.after, change.before
     assert isinstance(after, StatusView)
     was = text("; was ", before.status.replace("-", " ")) if isinstance(before, StatusView) else ()
-    return text(
-        _convoy(change), ": ", status_phrase(after, None), was, " (", cited(after.sources), ")"
-    )
+    return text(_convoy(change), ": ", status_phrase(after, None), was, sourced(after.sources))
 
 
 def _location(change: Change, names: Directory) -> Phrase:
@@ -67,9 +65,7 @@ def _location(change: Change, names: Directory) -> Phrase:
         ": reported ",
         whereabouts_phrase(after, names),
         was,
-        " (",
-        cited(after.sources),
-        ")",
+        sourced(after.sources),
     )
 
 
@@ -84,9 +80,7 @@ def _split(change: Change, names: Directory) -> Phrase:
         _convoy(change),
         f" {status}{toward}, ",
         human_date(part.occurred),
-        " (",
-        cited(part.sources),
-        ")",
+        sourced(part.sources),
     )
 
 
@@ -101,9 +95,7 @@ def _vehicles(change: Change, names: Directory) -> Phrase:
         f": {count_words(latest.count)} {plural(tally.kind, latest.count.value)} on ",
         human_date(latest.occurred),
         was,
-        " (",
-        cited(latest.sources),
-        ")",
+        sourced(latest.sources),
     )
 
 
@@ -115,9 +107,7 @@ def _event_of(change: Change, names: Directory) -> Phrase:
         ": ",
         event_phrase(event, names),
         quoted(event),
-        " (",
-        cited(event.sources),
-        ")",
+        sourced(event.sources),
     )
 
 
@@ -177,9 +167,7 @@ def _corrected(change: Change, names: Directory) -> Phrase:
         human_date(new.occurred),
         ", ",
         event_phrase(new, names),
-        " (",
-        cited(new.sources),
-        ")",
+        sourced(new.sources),
     )
 
 

@@ -15,6 +15,7 @@ from ._phrasing import (
     count_words,
     event_phrase,
     name,
+    sourced,
     where_words,
 )
 from ._words import Phrase, capitalised, plain, plural, text
@@ -248,9 +249,7 @@ def _vehicle_item(tally: VehicleTally, names: Directory) -> Item:
             text(
                 f"{count_words(latest.count)} with the convoy on ",
                 human_date(latest.occurred),
-                " (",
-                cited(latest.sources),
-                ")",
+                sourced(latest.sources),
             )
         )
     elif tally.detached:

@@ -181,6 +181,11 @@ def where_words(location: Location | None, names: Directory) -> str:
     return words
 
 
+def sourced(sources: Sequence[Source]) -> str:
+    """Who said so, in brackets after what they said: " (Ruptly (C2))"."""
+    return f" ({cited(sources)})"
+
+
 def cited_inline(sources: Sequence[Source]) -> str:
     """Who said so, inside brackets: "reports, F3" or "AP, B2 and Reuters, B2"."""
     return " and ".join(f"{s.name}, {s.grading}" for s in sources) or "no source given"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import urlsplit
 
 import attrs
@@ -132,6 +132,8 @@ ROUTE_LIMIT = 25
 EVENTS_LIMIT = 10
 HISTORY_LIMIT = 20
 CHANGES_LIMIT = 200
+
+_T = TypeVar("_T")
 
 
 def moment_as_given(value: Moment | None) -> FuzzyTime | None:
@@ -303,37 +305,35 @@ def _key_figures(
     return tuple(_capped_figure(f) for f in kept), len(figures) - len(kept)
 
 
+def _last(items: tuple[_T, ...], limit: int, omitted: int) -> tuple[tuple[_T, ...], int]:
+    """The last ``limit`` of ``items``, and how many are left out in all."""
+    return items[-limit:], omitted + max(len(items) - limit, 0)
+
+
 def _capped_figure(figure: Figure) -> Figure:
-    if len(figure.claims) <= CLAIMS_LIMIT:
-        return figure
-    return attrs.evolve(
-        figure,
-        claims=figure.claims[-CLAIMS_LIMIT:],
-        claims_omitted=figure.claims_omitted + len(figure.claims) - CLAIMS_LIMIT,
-    )
+    claims, omitted = _last(figure.claims, CLAIMS_LIMIT, figure.claims_omitted)
+    return attrs.evolve(figure, claims=claims, claims_omitted=omitted)
 
 
 def _capped_convoy(convoy: ConvoyView) -> ConvoyView:
+    route, route_omitted = _last(convoy.route, ROUTE_LIMIT, convoy.route_omitted)
+    strikes, strikes_omitted = _last(convoy.strikes, EVENTS_LIMIT, convoy.strikes_omitted)
+    aid, aid_omitted = _last(convoy.aid, EVENTS_LIMIT, convoy.aid_omitted)
     return attrs.evolve(
         convoy,
         people=tuple(_capped_figure(f) for f in convoy.people),
-        route=convoy.route[-ROUTE_LIMIT:],
-        route_omitted=convoy.route_omitted + max(len(convoy.route) - ROUTE_LIMIT, 0),
-        strikes=convoy.strikes[-EVENTS_LIMIT:],
-        strikes_omitted=convoy.strikes_omitted + max(len(convoy.strikes) - EVENTS_LIMIT, 0),
-        aid=convoy.aid[-EVENTS_LIMIT:],
-        aid_omitted=convoy.aid_omitted + max(len(convoy.aid) - EVENTS_LIMIT, 0),
+        route=route,
+        route_omitted=route_omitted,
+        strikes=strikes,
+        strikes_omitted=strikes_omitted,
+        aid=aid,
+        aid_omitted=aid_omitted,
     )
 
 
 def _capped_stance(stance: StanceView) -> StanceView:
-    if len(stance.history) <= HISTORY_LIMIT:
-        return stance
-    return attrs.evolve(
-        stance,
-        history=stance.history[-HISTORY_LIMIT:],
-        history_omitted=stance.history_omitted + len(stance.history) - HISTORY_LIMIT,
-    )
+    history, omitted = _last(stance.history, HISTORY_LIMIT, stance.history_omitted)
+    return attrs.evolve(stance, history=history, history_omitted=omitted)
 
 
 def _capped_update(update: Update) -> Update:
