@@ -89,3 +89,25 @@ def test_text_from_a_log_cannot_drive_the_terminal(sitrep: Sitrep, jsonl_log: Pa
     assert "deal second line" in out
     records = sitrep("log", jsonl_log, "--json", ok=True).json_lines()
     assert records[0]["event"]["speaker"] == hostile["speaker"]  # JSON keeps it, escaped
+
+
+def test_log_shows_what_the_log_calls_things_not_their_keys(sitrep: Sitrep, tmp_path: Path) -> None:
+    events = tmp_path / "events.jsonl"
+    lines = [
+        {"type": "actor", "occurred": "2017-08", "key": "isis", "name": "Islamic State (ISIS)"},
+        {"type": "place", "occurred": "2017-08", "key": "qara", "name": "Qara"},
+        {
+            "type": "control",
+            "occurred": "2017-08-28",
+            "actor": "isis",
+            "area": "qara",
+            "status": "lost",
+        },
+    ]
+    events.write_bytes(b"\n".join(orjson.dumps(line) for line in lines) + b"\n")
+    log = tmp_path / "log.jsonl"
+    sitrep("init", log, ok=True)
+    sitrep("append", log, events, ok=True)
+    listed = sitrep("log", log, "--type", "control", ok=True).out
+    assert "Islamic State (ISIS) lost Qara" in listed
+    assert "isis" not in listed

@@ -7,9 +7,10 @@ import sys
 import click
 
 from ..errors import CorruptLogError
-from ..projections import Directory
+from ..projections import Directory, DirectoryProjection
 from ..renderers import change_phrase, event_phrase, plain
 from ..report import moment_as_given
+from ..stores import EventLog
 from ._failures import EXIT_FAILED, Failure, one_line
 from ._output import progress, record_json, to_json
 from ._run import MOMENT, check_types, chosen_projections, log_argument, opened, readable
@@ -46,9 +47,9 @@ def log_(
       sitrep log log.jsonl --from 100 --limit 20 --json
       sitrep log log.jsonl --stream convoy:qalamoun-convoy
     """
-    names = Directory()  # a listing resolves no names: it reads no reference data
     with readable(target) as log:
         check_types(log.codec, types)
+        names = Directory() if as_json else _directory(log)
         records = log.read(start, types=types or None, stream=stream)
         for shown, record in enumerate(records):
             if limit is not None and shown >= limit:
@@ -61,6 +62,16 @@ def log_(
                     f"{record.position:>5}  {one_line(event.occurred.text):<16}  "
                     f"{event.TYPE:<12}  {one_line(plain(event_phrase(event, names)))}"
                 )
+
+
+def _directory(log: EventLog) -> Directory:
+    """What the log's reference events call things, so a listing shows names, not keys
+    (a replay of the directory alone: it reads only those events)."""
+    from ..replay._replay import replay
+
+    directory = replay(log, [DirectoryProjection()])["directory"]
+    assert isinstance(directory, Directory)
+    return directory
 
 
 def _moment_text(value: str | None) -> str | None:
