@@ -22,7 +22,15 @@ from markdown_it.token import Token
 
 import sitrep_core as sr
 from sitrep_core import Count, Plugins, Report, build_report
-from sitrep_core.renderers import escape, render_html, render_markdown, safe_url
+from sitrep_core.projections import Directory
+from sitrep_core.renderers import (
+    escape,
+    event_phrase,
+    plain,
+    render_html,
+    render_markdown,
+    safe_url,
+)
 from sitrep_core.views import LogInfo, Section
 
 # CommonMark plus the GFM extensions markdown-it has built in (tables, strikethrough)
@@ -427,3 +435,38 @@ def test_a_hash_that_is_not_one_is_not_a_code_span(seed_report: Report) -> None:
 )
 def test_escape(text: str, escaped: str) -> None:
     assert escape(text) == escaped
+
+
+@pytest.mark.parametrize(
+    ("count", "words"),
+    [
+        (
+            Count(40, "at-least", including={"children": Count(11)}),
+            "at least 40 killed, including 11 children",
+        ),
+        (Count(300, "range", low=200, high=999, text="hundreds"), "hundreds killed"),
+        (Count(24, "approx", text="dozens"), "dozens killed"),
+        (Count(308, "approx"), "around 308 killed"),
+        (Count(12, text="a dozen"), "a dozen killed"),
+    ],
+)
+def test_a_count_reads_as_the_source_said_it_before_its_noun(count: Count, words: str) -> None:
+    strike = sr.Strike(id="s", occurred="2017-08-30", actor="x", targets=["market"], killed=count)
+    assert words in plain(event_phrase(strike, Directory()))
+
+
+def test_a_vague_number_of_people_takes_of() -> None:
+    evacuation = sr.Evacuation(
+        id="e",
+        occurred="2017",
+        group="x",
+        origins=["y"],
+        fighters=Count(300, "range", low=200, high=999, text="hundreds"),
+        civilians=Count(331),
+    )
+    assert "(hundreds of fighters, 331 civilians)" in plain(event_phrase(evacuation, Directory()))
+
+
+def test_what_a_strike_hit_is_listed_as_a_sentence_lists_it() -> None:
+    strike = sr.Strike(id="s", occurred="2017", actor="x", targets=["fighters", "tank", "trucks"])
+    assert "struck fighters, tank and trucks" in plain(event_phrase(strike, Directory()))

@@ -33,8 +33,8 @@ FACTS: list[tuple[str, str]] = [
     (MOMENTS[0], "Fighters in the Qalamoun convoy: around 308 (reports, F3; 28 Aug 2017)"),
     (MOMENTS[0], "Civilians in the Qalamoun convoy: 331 (reports, F3; 28 Aug 2017)"),
     (MOMENTS[0], "Wounded in the Qalamoun convoy: at least 25 (Hezbollah officials, C3"),
-    (MOMENTS[0], "Buses: 17 at formation (Hezbollah officials (C3))"),
-    (MOMENTS[0], "Ambulances: 11 at formation (Hezbollah officials (C3)); not reported since"),
+    (MOMENTS[0], "Buses: 17 at formation (Hezbollah officials, C3)"),
+    (MOMENTS[0], "Ambulances: 11 at formation (Hezbollah officials, C3); not reported since"),
     (MOMENTS[0], "Video of the evacuation of ISIS fighters, issued by Ruptly"),
     (MOMENTS[0], "at Qara"),
     (MOMENTS[0], "bound for Abu Kamal"),
@@ -46,11 +46,13 @@ FACTS: list[tuple[str, str]] = [
     (MOMENTS[0], "before 31 Jul 2017"),  # the Arsal deal, dated only by its evacuation
     (MOMENTS[0], "around 8,000"),
     # UPDATE 30 Aug 16:50 (Associated Press)
-    (MOMENTS[0], "struck road, bridge"),
+    (MOMENTS[0], "struck road and bridge"),
     (MOMENTS[0], "Associated Press (B2)"),
     (MOMENTS[0], "has not ruled out the possibility to hit the convoy itself"),
     # UPDATE 31 Aug (Coalition press release)
     (MOMENTS[1], "road cratered"),
+    (MOMENTS[1], "struck vehicles and fighters"),
+    (MOMENTS[1], "The US-led Coalition on the Qalamoun convoy: warns (before: threatens)"),
     (MOMENTS[1], "ring hollow"),
     (MOMENTS[1], "The Coalition was not a party to any agreement"),
     (MOMENTS[1], "aimed at Russia and the Syrian regime"),
@@ -58,6 +60,10 @@ FACTS: list[tuple[str, str]] = [
     (MOMENTS[2], "in the Syrian Desert between Humayma and As Sukhnah"),
     (MOMENTS[2], "hundreds (Coalition update (2 Sep 2017), B2"),
     (MOMENTS[2], "tank"),
+    (
+        MOMENTS[2],
+        "in the Syrian Desert between Humayma and As Sukhnah (17 buses; hundreds of fighters)",
+    ),
     (MOMENTS[2], "Food and water delivered to the Qalamoun convoy"),
     (MOMENTS[2], "passed on through Russia"),
     (MOMENTS[2], "makes a proposal over the women and children in the convoy"),
@@ -66,6 +72,10 @@ FACTS: list[tuple[str, str]] = [
     (MOMENTS[3], "stalled since 29 Aug 2017 (day 7)"),
     (MOMENTS[3], "in the Syrian Desert east of As Sukhnah"),
     (MOMENTS[3], "6 turned back toward Palmyra"),
+    (
+        MOMENTS[3],
+        "toward the Syrian-Iraqi border, because Coalition strikes prevented its movement",
+    ),
     (MOMENTS[3], "11 with the convoy on 5 Sept 2017"),
     (MOMENTS[3], "blames the Syrian regime over the women and children in the convoy"),
     (MOMENTS[3], "This situation is completely on them"),
@@ -157,6 +167,19 @@ def test_no_report_shows_an_internal_key_or_a_raw_date(
 ) -> None:
     text = visible(rendered[(moment, clock, fmt)], fmt)
     assert FORBIDDEN.findall(text) == []
+
+
+GRADING_IN_BRACKETS_IN_BRACKETS = re.compile(r"\([^()]*\([A-F][1-6]\)\)")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_a_grading_in_brackets_is_never_bracketed_again(
+    rendered: dict[tuple[str, str, str], str], moment: str, fmt: str
+) -> None:
+    """ "(Associated Press, B2)", not "(Associated Press (B2))"."""
+    text = visible(rendered[(moment, "known", fmt)], fmt)
+    assert GRADING_IN_BRACKETS_IN_BRACKETS.findall(text) == []
 
 
 def _update_lines(markdown: str) -> dict[str, list[str]]:

@@ -147,7 +147,7 @@ def test_a_strike_is_an_air_or_drone_strike() -> None:
     assert row.geo_precision == 2
     assert row.fatalities == 2
     assert (row.source, row.source_scale) == ("Associated Press", "International")
-    assert row.notes.startswith("On 30 August 2017, US-led coalition struck road, bridge")
+    assert row.notes.startswith("On 30 August 2017, US-led coalition struck road and bridge")
     assert row.timestamp == int(datetime(2017, 8, 30, 17, tzinfo=UTC).timestamp())
 
 

@@ -18,7 +18,7 @@ from ..projections import (
 from ._convoy_words import status_phrase, whereabouts_phrase
 from ._dates import human_date
 from ._figure_words import figure_label, figure_phrase
-from ._phrasing import STANCE_NAMES, cited, count_words, event_phrase, name, quoted, sourced
+from ._phrasing import STANCE_NAMES, count_words, event_phrase, name, quoted, sourced
 from ._words import Phrase, plural, text
 
 
@@ -140,7 +140,8 @@ def _stance(change: Change, names: Directory) -> Phrase:
     now = " and ".join(STANCE_NAMES.get(s, s) for s in view.stances)
     was = ""
     if isinstance(change.before, StanceView):
-        was = "; was " + " and ".join(STANCE_NAMES.get(s, s) for s in change.before.stances)
+        before = " and ".join(STANCE_NAMES.get(s, s) for s in change.before.stances)
+        was = f" (before: {before})"
     said = f": \u201c{latest.quote}\u201d" if latest.quote else ""
     return text(
         f"{name(view.actor)} on {name(view.subject, the=True)}: {now}{was}",
@@ -161,9 +162,8 @@ def _corrected(change: Change, names: Directory) -> Phrase:
         human_date(old.occurred),
         ", ",
         event_phrase(old, names),
-        " (",
-        cited(old.sources),
-        "); now ",
+        sourced(old.sources),
+        "; now ",
         human_date(new.occurred),
         ", ",
         event_phrase(new, names),

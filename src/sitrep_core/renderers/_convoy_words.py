@@ -12,6 +12,8 @@ from ._dates import days_since, human_date
 from ._figure_words import figure_item
 from ._phrasing import (
     cited,
+    cited_inline,
+    cited_within,
     count_words,
     event_phrase,
     name,
@@ -225,11 +227,7 @@ def _vehicle_item(tally: VehicleTally, names: Directory) -> Item:
     start = tally.at_formation
     if start is not None:
         parts.append(
-            text(
-                f"{count_words(start.count)} at formation (",
-                cited(start.sources),
-                ")",
-            )
+            text(f"{count_words(start.count)} at formation ({cited_inline(start.sources)})")
         )
     for part in tally.detached:
         toward = f" toward {name(part.toward)}" if part.toward else ""
@@ -238,9 +236,7 @@ def _vehicle_item(tally: VehicleTally, names: Directory) -> Item:
             text(
                 f"{count_words(part.count)} {status}{toward}, ",
                 human_date(part.occurred),
-                f" (as {name(part.convoy, the=True)}; ",
-                cited(part.sources),
-                ")",
+                f" (as {name(part.convoy, the=True)}; {cited_within(part.sources)})",
             )
         )
     latest = tally.latest

@@ -44,6 +44,7 @@ from ._phrasing import (
     event_phrase,
     grading_meaning,
     name,
+    sourced,
     statement_words,
 )
 from ._words import Phrase, capitalised, plain, text
@@ -156,7 +157,7 @@ def _highlights(report: Report, names: Directory) -> Section | None:
 
 def _stance_sentence(entry: StanceEntry, names: Directory, lead: str = "") -> Phrase:
     said = f": \u201c{_short(entry.quote)}\u201d" if entry.quote else ""
-    by = f" ({cited(entry.sources)})" if entry.sources else ""
+    by = sourced(entry.sources) if entry.sources else ""
     return text(
         lead,
         human_date(entry.occurred),

@@ -108,7 +108,12 @@ def called(names: Directory, key: str | None, kind: str = "any") -> str:
 
 
 def names_of(names: Directory, keys: Iterable[str], kind: str = "any") -> str:
-    items = [called(names, key, kind) for key in keys]
+    return listed(called(names, key, kind) for key in keys)
+
+
+def listed(words: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    items = list(words)
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -117,24 +122,44 @@ def names_of(names: Directory, keys: Iterable[str], kind: str = "any") -> str:
 def count_words(value: Count) -> str:
     """A count with its qualifier as the source said it: its own words where it gave
     them ("hundreds", "around 308"), else the qualifier in words."""
+    return _with_parts(_amount(value), value)
+
+
+def counted(value: Count, noun: str) -> str:
+    """A count of ``noun``: "around 308 fighters", "hundreds of fighters"; before a
+    participle, no "of": "hundreds killed", "at least 40 killed, including 11 children"."""
+    amount = _amount(value)
+    vague = amount.rpartition(" ")[2].casefold() in _QUANTITY_WORDS
+    first = noun.partition(" ")[0].casefold()
+    participle = first.endswith("ed") or first in ("missing", "dead")
+    return _with_parts(f"{amount}{' of ' if vague and not participle else ' '}{noun}", value)
+
+
+_QUANTITY_WORDS = frozenset({"dozens", "scores", "hundreds", "thousands", "millions"})
+"""Words that stand for a number and take "of" before a noun."""
+
+
+def _amount(value: Count) -> str:
     if value.text:
-        words = value.text
-    elif value.qualifier == "exact":
-        words = f"{value.value:,}"
-    elif value.qualifier == "approx":
-        words = f"around {value.value:,}"
-    elif value.qualifier == "at-least":
-        words = f"at least {value.value:,}"
-    elif value.qualifier == "at-most":
-        words = f"at most {value.value:,}"
-    elif value.qualifier == "range":
-        words = f"{value.low:,}\u2013{value.high:,}"
-    else:
-        words = "an unknown number"
-    if value.including:
-        parts = ", ".join(f"{count_words(c)} {k}" for k, c in value.including.items())
-        words = f"{words}, including {parts}"
-    return words
+        return value.text
+    if value.qualifier == "exact":
+        return f"{value.value:,}"
+    if value.qualifier == "approx":
+        return f"around {value.value:,}"
+    if value.qualifier == "at-least":
+        return f"at least {value.value:,}"
+    if value.qualifier == "at-most":
+        return f"at most {value.value:,}"
+    if value.qualifier == "range":
+        return f"{value.low:,}\u2013{value.high:,}"
+    return "an unknown number"
+
+
+def _with_parts(words: str, value: Count) -> str:
+    if not value.including:
+        return words
+    parts = ", ".join(counted(c, k) for k, c in value.including.items())
+    return f"{words}, including {parts}"
 
 
 def measure_words(measure: str, value: Count | None = None, unit: str | None = None) -> str:
@@ -182,8 +207,13 @@ def where_words(location: Location | None, names: Directory) -> str:
 
 
 def sourced(sources: Sequence[Source]) -> str:
-    """Who said so, in brackets after what they said: " (Ruptly (C2))"."""
-    return f" ({cited(sources)})"
+    """Who said so, in brackets after what they said: " (Ruptly (RT), C2; AP, B2)"."""
+    return f" ({cited_within(sources)})"
+
+
+def cited_within(sources: Sequence[Source]) -> str:
+    """Who said so, where brackets already enclose it: "Ruptly (RT), C2; AP, B2"."""
+    return "; ".join(f"{s.name}, {s.grading}" for s in sources) or "no source given"
 
 
 def cited_inline(sources: Sequence[Source]) -> str:
@@ -231,7 +261,7 @@ def event_label(event: Event, names: Directory) -> str:
 
 def _people(event: Evacuation | ConvoyMove) -> str:
     parts = [
-        f"{count_words(c)} {MEASURE_WORDS[m]}"
+        counted(c, MEASURE_WORDS[m])
         for m in ("people", "fighters", "civilians", "wounded")
         if (c := getattr(event, m)) is not None
     ]
@@ -239,7 +269,7 @@ def _people(event: Evacuation | ConvoyMove) -> str:
 
 
 def _vehicles(counts: dict[str, Count]) -> str:
-    return " and ".join(f"{count_words(c)} {plural(k, c.value)}" for k, c in counts.items())
+    return " and ".join(counted(c, plural(k, c.value)) for k, c in counts.items())
 
 
 def event_phrase(event: Event, names: Directory) -> Phrase:
@@ -276,7 +306,8 @@ def _convoy_move(event: ConvoyMove, names: Directory) -> Phrase:
         moving = " ".join(p for p in (status or "split off", toward) if p)
         place = f" ({where})" if where else ""
         return text(f"{_vehicles(event.vehicles)} of {convoy} {moving}{place}")
-    what = ", ".join(p for p in (status, where, heading, toward) if p)
+    whereabouts = where_words(event.location, names)
+    what = ", ".join(p for p in (status, whereabouts, heading, toward) if p)
     people = _people(event)
     vehicles = _vehicles(event.vehicles)
     extra = "; ".join(p for p in (vehicles, people) if p)
@@ -286,7 +317,7 @@ def _convoy_move(event: ConvoyMove, names: Directory) -> Phrase:
 
 def _strike(event: Strike, names: Directory) -> Phrase:
     who = called(names, event.actor, "actor") if event.actor else "An unknown attacker"
-    what = ", ".join(event.targets) or "targets"
+    what = names_of(names, event.targets, "actor") or "targets"
     where = location_words(event.location, names)
     means = f" with {event.means}" if event.means else ""
     effect = f": {event.effect}" if event.effect else ""
@@ -295,9 +326,7 @@ def _strike(event: Strike, names: Directory) -> Phrase:
         was = "was" if event.convoy_hit else "was not"
         hit = f"; {called(names, event.convoy, 'subject')} {was} hit"
     casualties = "; ".join(
-        f"{count_words(c)} {m}"
-        for m in ("killed", "wounded")
-        if (c := getattr(event, m)) is not None
+        counted(c, m) for m in ("killed", "wounded") if (c := getattr(event, m)) is not None
     )
     claim = ""
     if event.claimed_by:
@@ -406,7 +435,7 @@ def _control(event: Control, names: Directory) -> Phrase:
 def _figure(event: FigureReported, names: Directory) -> Phrase:
     subject = called(names, event.subject, "subject")
     measure = measure_words(event.measure, event.count, event.unit)
-    return text(f"{count_words(event.count)} {measure} ({subject})")
+    return text(f"{counted(event.count, measure)} ({subject})")
 
 
 def _reference(event: Event, names: Directory) -> Phrase:
