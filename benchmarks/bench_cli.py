@@ -30,7 +30,6 @@ of CPU on two cores).
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 import time
@@ -261,19 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     results = [run_size(workdir, n, args.repeat, every_step, env) for n in sizes]
     if args.million:
         results.append(run_size(workdir, 1_000_000, 1, SCRIPT_PATH, env))
-    text = report(results) + (
-        f"\n\n(this process peaked at {measure.own_peak_mb():,.0f} MB: no peak above reads "
-        f"below that; {time.perf_counter() - started:,.0f} s in all)"
+    measure.publish(
+        report(results),
+        command=command,
+        started=started,
+        results=results,
+        json_path=args.json,
+        md_path=args.markdown,
     )
-    print(f"\n{text}")
-    if args.json:
-        document = {"machine": measure.machine(), "command": command, "results": results}
-        Path(args.json).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    if args.markdown:
-        Path(args.markdown).write_text(
-            f"Machine: {measure.describe_machine()}\n\nCommand: `{command}`\n\n{text}\n",
-            encoding="utf-8",
-        )
     return 0
 
 

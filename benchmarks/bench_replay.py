@@ -486,19 +486,14 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     results = [run_size(workdir, n, args.repeat, args.gc) for n in sizes]
-    text = "\n\n".join(report(r) for r in results) + (
-        f"\n\n(this process peaked at {measure.own_peak_mb():,.0f} MB: no peak above reads "
-        f"below that; {time.perf_counter() - started:,.0f} s in all)"
+    measure.publish(
+        "\n\n".join(report(r) for r in results),
+        command=command,
+        started=started,
+        results=results,
+        json_path=args.json,
+        md_path=args.markdown,
     )
-    print(f"\n{text}")
-    if args.json:
-        document = {"machine": measure.machine(), "command": command, "results": results}
-        Path(args.json).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    if args.markdown:
-        Path(args.markdown).write_text(
-            f"Machine: {measure.describe_machine()}\n\nCommand: `{command}`\n\n{text}\n",
-            encoding="utf-8",
-        )
     return 0
 
 

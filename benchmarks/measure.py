@@ -135,3 +135,28 @@ def rate(value: float) -> str:
 
 def times(value: float) -> str:
     return f"{value:.2f}x"
+
+
+def publish(
+    text: str,
+    *,
+    command: str,
+    started: float,
+    results: Any,
+    json_path: str | None,
+    md_path: str | None,
+) -> None:
+    """Print the tables with this process's own peak and time, and write them (with the
+    machine and the command) to ``json_path`` and ``md_path`` when asked."""
+    text += (
+        f"\n\n(this process peaked at {own_peak_mb():,.0f} MB: no peak above reads "
+        f"below that; {time.perf_counter() - started:,.0f} s in all)"
+    )
+    print(f"\n{text}")
+    if json_path:
+        document = {"machine": machine(), "command": command, "results": results}
+        Path(json_path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    if md_path:
+        Path(md_path).write_text(
+            f"Machine: {describe_machine()}\n\nCommand: `{command}`\n\n{text}\n", encoding="utf-8"
+        )
