@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import sys
 import time
 import uuid
@@ -85,25 +84,18 @@ class Timer:
         return {"cpu": self.cpu, "wall": self.wall, **more}
 
 
-def rss_mb() -> float:
-    """Resident memory now, in MB."""
-    with open("/proc/self/statm") as handle:
-        pages = int(handle.read().split()[1])
-    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-
 def child_replay(args: dict[str, Any]) -> dict[str, Any]:
     import sitrep_core as sr
 
     fold, views = Timer(args["gc"]), Timer(args["gc"])
     log = sr.open_log(args["target"])
-    before = rss_mb()
+    before = measure.rss_mb()
     with fold.timing():
         snapshot = sr.replay(log)
-    after_fold = rss_mb()
+    after_fold = measure.rss_mb()
     with views.timing():
         made = snapshot.views
-    after_views = rss_mb()
+    after_views = measure.rss_mb()
     assert snapshot.position == args["n"] and made
     return fold.result(
         views_cpu=views.cpu,

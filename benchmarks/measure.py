@@ -73,6 +73,13 @@ def run(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Run:
     )
 
 
+def rss_mb() -> float:
+    """Resident memory now, in MB."""
+    with open("/proc/self/statm") as handle:
+        pages = int(handle.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
 def own_peak_mb() -> float:
     """This process's peak RSS (MB): no child's peak can be read below it."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
