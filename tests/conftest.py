@@ -157,6 +157,16 @@ def log_target(targets: Targets) -> str:
     return targets.new()
 
 
+@pytest.fixture(autouse=True)
+def own_render_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test renders with the cache on, as users do, in a directory of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    monkeypatch.delenv("SITREP_CACHE_DIR", raising=False)
+    monkeypatch.delenv("SITREP_NO_CACHE", raising=False)
+
+
 # -- events ---------------------------------------------------------------------------
 
 

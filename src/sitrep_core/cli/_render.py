@@ -10,7 +10,9 @@ import click
 from click.shell_completion import CompletionItem
 
 from ..renderers import Renderer
+from ._cache import RenderCache, default_directory
 from ._failures import Failure
+from ._inputs import Shape, shape_of
 from ._output import progress
 from ._run import MOMENT, complete_files, loaded_plugins, log_argument, readable
 
@@ -84,6 +86,20 @@ def _complete_formats(
     help="Write to FILE (default: stdout), replaced at once and keeping its permissions.",
     shell_complete=complete_files,
 )
+@click.option(
+    "--cache-dir",
+    metavar="DIR",
+    envvar="SITREP_CACHE_DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep rendered reports in DIR (default: $XDG_CACHE_HOME/sitrep or ~/.cache/sitrep).",
+    shell_complete=complete_files,
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    envvar="SITREP_NO_CACHE",
+    help="Neither use nor keep a rendered report: replay the log every time.",
+)
 def render(
     target: str,
     fmt: str | None,
@@ -93,12 +109,18 @@ def render(
     title: str,
     name: str | None,
     output: str | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Render the report in any loaded format, as of any moment.
 
     The report names the log by --name, or by its file's base name (a
     database's name for PostgreSQL): never its directory, user or host. LOG may
     also be a file of events (as append takes), read into memory.
+
+    A rendered report is kept (see --cache-dir) and shown again while nothing
+    was added to the log and the same format and options are asked for; a kept
+    report that is damaged, of another log or out of date is rebuilt.
 
     \b
     Examples:
@@ -110,16 +132,20 @@ def render(
     """
     renderer = _format_for(fmt, output)
     plugins = loaded_plugins()
-    with readable(target) as log, progress(log, "rendering") as tracked:
-        report = plugins.report(
-            tracked,
-            title=title,
-            as_of=as_of,
-            known_at=known_at,
-            since=since,
-            log_name=name,
-        )
-    text = plugins.render(report, renderer.format)
+    options = {"title": title, "as_of": as_of, "known_at": known_at, "since": since, "name": name}
+    with readable(target) as log:
+        entry = None
+        if not no_cache and shape_of(target) is not Shape.EVENTS:
+            cache = RenderCache(cache_dir if cache_dir is not None else default_directory())
+            entry = cache.entry(target, log, plugins, renderer.format, options)
+        text = entry.load() if entry is not None else None
+        kept = text is not None
+        if text is None:
+            with progress(log, "rendering") as tracked:
+                report = plugins.report(tracked, log_name=name, **_report_options(options))
+            text = plugins.render(report, renderer.format)
+            if entry is not None:
+                entry.store(text, report.log.position, report.log.head_hash)
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
@@ -132,7 +158,12 @@ def render(
         partial.replace(path)
     finally:
         partial.unlink(missing_ok=True)
-    click.echo(f"wrote {output} ({renderer.format}, {len(text.encode())} bytes)")
+    again = ", as last rendered: nothing added since" if kept else ""
+    click.echo(f"wrote {output} ({renderer.format}, {len(text.encode())} bytes{again})")
+
+
+def _report_options(options: dict[str, str | None]) -> dict[str, str | None]:
+    return {key: value for key, value in options.items() if key != "name"}
 
 
 def _mode_of(path: Path) -> int | None:
