@@ -28,8 +28,8 @@ def _plugins() -> None:
 
 
 def settle(target: str) -> None:
-    """Date the log's files two minutes back, as a log last written a while ago is:
-    a file changed in the last two seconds is not kept (its times cannot vouch for
+    """Date the log's files two minutes back, as a log last written a while ago is
+    (a file changed a moment before a render is not kept: its times cannot vouch for
     its content)."""
     if "://" in target:
         return
@@ -268,10 +268,14 @@ def test_a_log_written_a_moment_ago_is_not_kept(
     sitrep: Sitrep, jsonl_log: Path, tmp_path: Path
 ) -> None:
     """File times are only as fine as the clock tick: an edit in the same tick as the
-    last append would leave them unchanged, so such a render is not kept."""
+    last append would leave them unchanged, so such a render is not kept. (The file is
+    dated a second ahead: changed "a moment ago" however long the render takes to
+    start.)"""
     events = tmp_path / "events.jsonl"
     events.write_text(jsonl(EVACUATION), encoding="utf-8")
     sitrep("append", jsonl_log, events, ok=True)
+    ahead = time.time() + 1
+    os.utime(jsonl_log, (ahead, ahead))
     cache = tmp_path / "cache"
     render(sitrep, str(jsonl_log), tmp_path / "a.md", "--cache-dir", cache)
     assert entries(cache) == []
@@ -373,3 +377,20 @@ def test_concurrent_renders_and_appends_show_whole_reports_of_the_log(
             done = sitrep("render", cut, "-f", "json", "--name", "shared", "--no-cache")
             expected[position] = orjson.loads(done.out)
         assert got == expected[position], report.name
+
+
+@pytest.mark.parametrize("backend", ["jsonl", "sqlite"], indirect=True)
+def test_a_script_appending_then_rendering_twice_gets_the_kept_report(
+    kept_log: str, tmp_path: Path, script: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    """One command after another, each a process of its own: the first render after
+    an append replays the log, the next is the kept one."""
+    more = tmp_path / "more.jsonl"
+    more.write_text(jsonl(HALT), encoding="utf-8")
+    assert script("append", kept_log, more).returncode == 0
+    first = script("render", kept_log, "-o", tmp_path / "a.md")
+    again = script("render", kept_log, "-o", tmp_path / "b.md")
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    assert not first.stdout.endswith(KEPT + "\n")
+    assert again.stdout.endswith(KEPT + "\n")
+    assert (tmp_path / "a.md").read_text() == (tmp_path / "b.md").read_text()

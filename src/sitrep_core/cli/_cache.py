@@ -34,10 +34,12 @@ from ._inputs import Shape, local_path, shape_of
 
 FORMAT = "sitrep-render-cache/1"
 GENESIS = "0" * 64
-RACY_NS = 2_000_000_000
-"""A log file changed this recently before a render is not kept: file times are only
-as fine as the kernel's clock tick, so an edit in the same tick would leave them as
-they were."""
+RACY_NS = 100_000_000
+"""A log file changed this recently (or dated later) when a render looks at it is not
+kept: file times are only as fine as the kernel's clock tick (10 ms at most), so an
+edit in the same tick as the last write would leave them as they were. Any edit made
+after this window changes them; one made within it came before the render read the
+log, so the report holds it. A script's next command starts later than this."""
 
 
 def default_directory() -> Path:
@@ -112,8 +114,8 @@ class Entry:
         ``head_hash``), for the next render; a cache that cannot be written is noted on
         stderr and the render goes on.
 
-        Nothing is kept when the log's file changed within the last two seconds
-        (see ``RACY_NS``). The header keeps the head the report was built from
+        Nothing is kept when the log's file changed a moment before (see
+        ``RACY_NS``). The header keeps the head the report was built from
         (records appended after the entry was looked up make the next render
         rebuild, never show a report older than the log), with the file's state as
         it was before that read.
