@@ -13,8 +13,10 @@ from one command to the next. For each size N, each round works in a new directo
 4. ``sitrep add log.jsonl convoy-move ...``: one more event
 5. ``sitrep render ...`` again: the figure a script waits for after each new event
 6. steps 4 and 5 once more (whatever the first re-render left behind is used now)
-7. from Python, in a new process: open the log and append one event
-8. from Python, in a new process: ``build_report`` with ``FileCheckpoints`` and render
+7. ``sitrep render ...`` again with nothing added: the report the last render kept
+   (and ``--no-cache``: the same render replaying the log, for comparison)
+8. from Python, in a new process: open the log and append one event
+9. from Python, in a new process: ``build_report`` with ``FileCheckpoints`` and render
    Markdown, cold (the checkpoints are written), then again after one more event
 
 The commands load the plugins installed beside sitrep-core, as a user's would: their
@@ -24,7 +26,10 @@ projections are replayed and viewed too, whatever the format rendered. With
 Each command is measured by the kernel (``os.wait4``): wall time, CPU time (user +
 system) and peak resident memory (RSS). The figures are medians of ``--repeat`` rounds.
 ``--million`` adds one round of steps 1 to 5 at a million events (about 10 minutes
-of CPU on two cores).
+of CPU on two cores) and step 7.
+
+The render cache goes to a directory of the work directory (``XDG_CACHE_HOME``), new
+for each round.
 """
 
 from __future__ import annotations
@@ -66,6 +71,8 @@ STEPS = (
     ("render_after_add", "sitrep render after one more event"),
     ("add_2", "sitrep add of one more event"),
     ("render_after_add_2", "sitrep render after it"),
+    ("render_again", "sitrep render again, nothing added (the kept report)"),
+    ("render_again_no_cache", "... the same with --no-cache"),
     ("python_append", "Python, new process: open_log + append one event"),
     ("python_checkpoints_cold", "Python, new process: build_report + FileCheckpoints, cold"),
     ("python_checkpoints_after", "... again, after one more event"),
@@ -129,7 +136,7 @@ def prepare(workdir: Path, n: int) -> Path:
     return path
 
 
-SCRIPT_PATH = ("init", "append", "render_cold", "add", "render_after_add")
+SCRIPT_PATH = ("init", "append", "render_cold", "add", "render_after_add", "render_again")
 """The steps of a round at a million events: the script path that the targets name."""
 
 
@@ -151,10 +158,22 @@ def one_round(
         "render_after_add": [*SITREP, "render", log, "-f", "markdown", "-o", f"{log}.1.md"],
         "add_2": [*SITREP, "add", log, *ADD_ONE],
         "render_after_add_2": [*SITREP, "render", log, "-f", "markdown", "-o", f"{log}.2.md"],
+        "render_again": [*SITREP, "render", log, "-f", "markdown", "-o", f"{log}.3.md"],
+        "render_again_no_cache": [
+            *SITREP,
+            "render",
+            log,
+            "-f",
+            "markdown",
+            "-o",
+            f"{log}.4.md",
+            "--no-cache",
+        ],
         "python_append": [*me, "append-one", log],
         "python_checkpoints_cold": [*me, "checkpoints", log, checkpoints],
     }
     runs: dict[str, measure.Run] = {}
+    env = {**env, "XDG_CACHE_HOME": str(directory / "cache")}
     try:
         for step, argv in commands.items():
             if step in steps:
@@ -211,16 +230,21 @@ def report(results: Sequence[dict[str, Any]]) -> str:
             if step in result["steps"]
         ]
         steps = result["steps"]
-        rows.append(
-            [
-                "cold render / render after one more event",
-                *(
-                    f"{steps['render_cold'][key] / steps['render_after_add'][key]:,.1f}x"
-                    for key in ("wall", "cpu")
-                ),
-                "",
-            ]
-        )
+        for later, label in (
+            ("render_after_add", "cold render / render after one more event"),
+            ("render_again", "cold render / render again, nothing added"),
+        ):
+            if later in steps:
+                rows.append(
+                    [
+                        label,
+                        *(
+                            f"{steps['render_cold'][key] / steps[later][key]:,.1f}x"
+                            for key in ("wall", "cpu")
+                        ),
+                        "",
+                    ]
+                )
         parts.append(
             f"N = {result['n']:,} (medians of {result['rounds']} rounds)\n\n"
             + measure.table(["step", "wall (s)", "CPU (s)", "peak RSS (MB)"], rows)
@@ -232,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="comma-separated event counts")
     parser.add_argument(
-        "--million", action="store_true", help="also 1,000,000: one round of steps 1 to 5"
+        "--million", action="store_true", help="also 1,000,000: one round of steps 1-5 and 7"
     )
     parser.add_argument("--repeat", type=int, default=3, help="rounds a size (median shown)")
     parser.add_argument(

@@ -162,6 +162,71 @@ def test_a_built_in_can_be_blocked() -> None:
 # -- plugins given explicitly --------------------------------------------------------
 
 
+class ExportOnlyProjection(SightingsProjection):
+    """A view no section shows (it feeds an export), counting the views made."""
+
+    name = "sightings-export"
+    section = False
+    made: ClassVar[list[tuple[str, ...]]] = []
+
+    def view(self, state: list[Fact], context: ViewContext) -> tuple[str, ...]:
+        found = super().view(state, context)
+        self.made.append(found)
+        return found
+
+
+def test_a_view_only_an_export_needs_is_made_when_a_renderer_asks_for_it() -> None:
+    ExportOnlyProjection.made.clear()
+    plugins = no_autoload(
+        extra=[
+            plugin(
+                "exported",
+                sitrep_event_types=[Sighting],
+                sitrep_projections=lambda: [ExportOnlyProjection()],
+                sitrep_renderers=[
+                    Renderer("sightings-csv", lambda r: ",".join(r.extra["sightings-export"]))
+                ],
+            )
+        ]
+    )
+    log = plugins.open_log("memory:")
+    log.append([Sighting(occurred="2017-08-30", what="buses")])
+    report = plugins.report(log)
+    plugins.render(report, "markdown")
+    plugins.render(report, "json")
+    assert ExportOnlyProjection.made == []
+    log.append([Sighting(occurred="2017-08-31", what="tank")])  # the report keeps its moment
+    assert plugins.render(report, "sightings-csv") == "buses"
+    assert plugins.render(report, "sightings-csv") == "buses"
+    assert ExportOnlyProjection.made == [("buses",)]
+    assert report.extra == {"sightings-export": ("buses",)}
+    assert list(report.extra) == ["sightings-export"] and len(report.extra) == 1
+
+
+def test_with_checkpoints_every_view_is_made_with_the_report() -> None:
+    """The next replay folds into a checkpointed state: a view made later would show
+    what the log held then, not at the report's head."""
+    ExportOnlyProjection.made.clear()
+    plugins = no_autoload(
+        extra=[
+            plugin(
+                "exported",
+                sitrep_event_types=[Sighting],
+                sitrep_projections=lambda: [ExportOnlyProjection()],
+            )
+        ]
+    )
+    log = plugins.open_log("memory:")
+    log.append([Sighting(occurred="2017-08-30", what="buses")])
+    checkpoints = sitrep_core.MemoryCheckpoints()
+    report = plugins.report(log, checkpoints=checkpoints)
+    assert ExportOnlyProjection.made == [("buses",)]
+    log.append([Sighting(occurred="2017-08-31", what="tank")])
+    later = plugins.report(log, checkpoints=checkpoints)
+    assert report.extra["sightings-export"] == ("buses",)
+    assert later.extra["sightings-export"] == ("buses", "tank")
+
+
 def test_an_extra_plugin_adds_a_type_a_projection_and_a_format() -> None:
     plugins = no_autoload(extra=[sightings_plugin()])
     assert plugins.codec.types["test-sighting"] is Sighting

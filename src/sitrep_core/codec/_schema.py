@@ -10,6 +10,7 @@ silent gap. Regenerate the committed copy with::
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
 import json
 import re
@@ -215,7 +216,7 @@ class _Builder:
                 "minItems": len(args),
                 "maxItems": len(args),
             }
-        if origin is dict and args and args[0] is str:
+        if origin in (dict, collections.abc.Mapping) and args and args[0] is str:
             return {"type": "object", "additionalProperties": self._type_or_union(args[1], where)}
         if isinstance(hint, type) and attrs.has(hint):
             name = hint.__name__

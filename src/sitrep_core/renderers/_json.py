@@ -15,6 +15,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
+import attrs
 import cattrs
 import orjson
 from cattrs.gen import make_dict_unstructure_fn
@@ -65,7 +66,7 @@ def unstructure(value: Any) -> Any:
 def report_data(report: Report) -> dict[str, Any]:
     """The report as plain JSON data, with its ``schema`` version. Ids and keys stay
     beside the names (a machine reads this); plugin views are under ``sections``."""
-    data: dict[str, Any] = _CONVERTER.unstructure(report)
+    data: dict[str, Any] = _CONVERTER.unstructure(attrs.evolve(report, extra={}))
     data.pop("extra", None)
     for section in data["sections"]:
         section.pop("markdown", None)

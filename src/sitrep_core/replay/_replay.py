@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -159,14 +159,19 @@ def context_at(
 
 
 def views_at(
-    state: FoldState, as_of: datetime | None = None, known_at: datetime | None = None
+    state: FoldState,
+    as_of: datetime | None = None,
+    known_at: datetime | None = None,
+    *,
+    leave_out: Collection[str] = (),
 ) -> dict[str, Any]:
     """Every projection's view of ``state`` at a moment, by name (the directory's first:
-    the others resolve names through it)."""
+    the others resolve names through it), but those named in ``leave_out``."""
     context = context_at(state, as_of, known_at)
     views: dict[str, Any] = {state.projections[0].name: context.names}
     for projection in state.projections[1:]:
-        views[projection.name] = projection.view(state.states[projection.name], context)
+        if projection.name not in leave_out:
+            views[projection.name] = projection.view(state.states[projection.name], context)
     return views
 
 

@@ -7,7 +7,8 @@ the log is capped, saying how much it left out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any, ClassVar, TypeVar
@@ -34,6 +35,7 @@ from ..replay import (
     FoldState,
     Moment,
     collector_paused,
+    context_at,
     diff_views,
     fold_log,
     moment,
@@ -83,6 +85,35 @@ class Section:
     html: str | None = None
 
 
+class PluginViews(Mapping[str, Any]):
+    """The views of plugin projections by name. A view no section of the report shows
+    (one that only feeds an export, such as ACLED rows or GeoJSON features) is made
+    the first time a renderer asks for it: a Markdown report does not pay for every
+    export's rows. It is made from the fold state of the report's own replay, which
+    nothing folds into afterwards."""
+
+    def __init__(self, made: Mapping[str, Any], later: Mapping[str, Callable[[], Any]]) -> None:
+        self._views = dict(made)
+        self._later = dict(later)
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._views[name]
+        except KeyError:
+            make = self._later.pop(name)  # KeyError: no such view
+            view = self._views[name] = make()
+            return view
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._views, *self._later])
+
+    def __len__(self) -> int:
+        return len(self._views) + len(self._later)
+
+    def __repr__(self) -> str:
+        return f"PluginViews({dict(self)!r})"
+
+
 @attrs.frozen
 class Report:
     """Everything a renderer shows, at one moment.
@@ -116,7 +147,7 @@ class Report:
     """The instant the report stands at: its moment, or the latest recorded time in
     the log when none was given (what durations such as "day 7" count to)."""
     sections: tuple[Section, ...] = ()
-    extra: dict[str, Any] = attrs.field(factory=dict)
+    extra: Mapping[str, Any] = attrs.field(factory=dict)
     figures_omitted: int = 0
 
     @property
@@ -186,6 +217,9 @@ def build_report(
             max_updates=max_updates,
             timeline_limit=timeline_limit,
             log_name=log_name or public_name(log),
+            # a checkpointed state is folded into again by the next replay: every view
+            # of this report is made now, while the state is this report's
+            exports_when_asked=checkpoints is None,
         )
 
 
@@ -199,10 +233,21 @@ def report_of(
     max_updates: int,
     timeline_limit: int,
     log_name: str,
+    exports_when_asked: bool = False,
 ) -> Report:
-    """The report of a fold's state at a moment (see :func:`build_report`)."""
+    """The report of a fold's state at a moment (see :func:`build_report`).
+
+    ``exports_when_asked``: the views no section shows are made when a renderer first
+    asks for them (see :class:`PluginViews`); only for a state nothing folds into
+    afterwards.
+    """
     world, knowledge = moment(as_of), moment(known_at)
-    views = views_at(state, world, knowledge)
+    exports = [
+        p.name
+        for p in state.projections
+        if exports_when_asked and since is None and p.name not in BUILTIN_VIEWS and not p.section
+    ]
+    views = views_at(state, world, knowledge, leave_out=exports)
     names: Directory = views["directory"]
     until = min((m for m in (world, knowledge) if m is not None), default=None)
     if since is not None:
@@ -218,7 +263,17 @@ def report_of(
     figures, figures_omitted = _key_figures(views.get("figures", ()), shown)
     convoys = tuple(_capped_convoy(c) for c in views.get("convoys", ()))
     stances = tuple(_capped_stance(s) for s in views.get("stances", ()))
-    extra = {name: view for name, view in views.items() if name not in BUILTIN_VIEWS}
+    later: dict[str, Callable[[], Any]] = {}
+    if exports:
+        context = context_at(state, world, knowledge)
+        later = {
+            p.name: functools.partial(p.view, state.states[p.name], context)
+            for p in state.projections
+            if p.name in exports
+        }
+    extra = PluginViews(
+        {name: view for name, view in views.items() if name not in BUILTIN_VIEWS}, later
+    )
     sections = tuple(
         Section(p.name, p.name.replace("-", " ").replace("_", " ").capitalize(), views[p.name])
         for p in state.projections
