@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
@@ -188,6 +188,27 @@ def _passthrough(value: Any, _type: Any) -> Any:
     return value
 
 
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _MadeOnFirstUse(dict[K, V]):
+    """A function for each event type, made the first time that type is decoded or
+    encoded: building them all costs a new process about 0.1 s, and a command such
+    as ``sitrep add`` uses one or two. A key that is not one of ``keys`` is missing."""
+
+    def __init__(self, keys: Iterable[K], make: Callable[[K], V]) -> None:
+        super().__init__()
+        self._keys = frozenset(keys)
+        self._make = make
+
+    def __missing__(self, key: K) -> V:
+        if key not in self._keys:
+            raise KeyError(key)
+        made = self[key] = self._make(key)
+        return made
+
+
 class Codec:
     """Turns events of the registered types into lines and back.
 
@@ -216,8 +237,10 @@ class Codec:
             self.upcasters[(upcaster.type, upcaster.from_version)] = upcaster
         self.shared = SharedValues()
         self.converter = self._make_converter()
-        self._structure = {tag: self._structure_fn(cls) for tag, cls in self.types.items()}
-        self._unstructure = {cls: self._unstructure_fn(cls) for cls in self.types.values()}
+        self._structure = _MadeOnFirstUse(
+            self.types, lambda tag: self._structure_fn(self.types[tag])
+        )
+        self._unstructure = _MadeOnFirstUse(self.types.values(), self._unstructure_fn)
 
     def _make_converter(self) -> cattrs.Converter:
         conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
