@@ -395,3 +395,21 @@ def test_a_script_appending_then_rendering_twice_gets_the_kept_report(
     assert not first.stdout.endswith(KEPT + "\n")
     assert again.stdout.endswith(KEPT + "\n")
     assert (tmp_path / "a.md").read_text() == (tmp_path / "b.md").read_text()
+
+
+def test_a_log_with_a_torn_last_line_is_rendered_from_the_log(
+    sitrep: Sitrep, jsonl_log: Path, tmp_path: Path
+) -> None:
+    """The head of a JSON Lines log is read from its last line before the log is
+    opened; a last line cut short (a writer killed mid-batch) is the store's to judge,
+    and the report is the log's whole batches."""
+    events = tmp_path / "events.jsonl"
+    events.write_text(jsonl(EVACUATION, STATEMENT_RECORDED), encoding="utf-8")
+    sitrep("append", jsonl_log, events, ok=True)
+    whole = fresh(sitrep, str(jsonl_log), tmp_path)
+    with jsonl_log.open("ab") as handle:
+        handle.write(b'{"position":3,"prev":"')
+    settle(str(jsonl_log))
+    for name in ("a.md", "b.md"):
+        _, _, text = render(sitrep, str(jsonl_log), tmp_path / name)
+        assert text == whole

@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import click
@@ -57,19 +57,30 @@ class RenderCache:
         self.directory = directory
 
     def entry(
-        self, target: str, log: EventLog, plugins: Plugins, fmt: str, options: Mapping[str, Any]
-    ) -> Entry:
-        """The entry of this render: where it is kept and what it must match."""
+        self,
+        target: str,
+        log: EventLog | None,
+        plugins: Plugins,
+        fmt: str,
+        options: Mapping[str, Any],
+    ) -> Entry | None:
+        """The entry of this render: where it is kept and what it must match. Without
+        ``log`` (a JSON Lines file not opened yet), the head is read from the file's
+        last line, so that a render of a large log it finds does not load the log's
+        index; None when that line does not end a whole batch (open the log)."""
         identity = _identity(target)
         slot = {"log": identity, "format": fmt, "options": dict(sorted(options.items()))}
         digest = hashlib.sha256(orjson.dumps(slot, option=orjson.OPT_SORT_KEYS)).hexdigest()
-        expected = {
-            "format": FORMAT,
-            "slot": slot,
-            "log": _log_state(target, log),
-            "code": _code(plugins),
-        }
+        state = _log_state(target, log)
+        if state is None:
+            return None
+        expected = {"format": FORMAT, "slot": slot, "log": state, "code": _code(plugins)}
         return Entry(self.directory / f"{digest[:40]}.render", expected)
+
+
+def is_file_log(target: str) -> bool:
+    """Whether ``target`` is a JSON Lines log (whose head its last line tells)."""
+    return local_path(target) is not None and shape_of(target) is Shape.LOG
 
 
 class Entry:
@@ -162,27 +173,63 @@ def _identity(target: str) -> str:
     return str(path.resolve())
 
 
-def _log_state(target: str, log: EventLog) -> dict[str, Any]:
+def _log_state(target: str, log: EventLog | None) -> dict[str, Any] | None:
     """What the log is now: its head record, and for a JSON Lines file its size, inode
     and time of change (an edit in place changes them, though the head may read the
     same). A database's files change as it checkpoints, whether or not its rows did:
     its head record is what an entry of SQLite or PostgreSQL is checked against."""
+    path = local_path(target)
+    if path is not None and is_file_log(target):
+        try:
+            with path.open("rb") as handle:
+                found = os.fstat(handle.fileno())
+                head = _last_record(handle, found.st_size)
+        except OSError:
+            return None
+        if head is None:
+            return None
+        files = [[path.name, found.st_size, found.st_ino, found.st_mtime_ns]]
+        return {"position": head[0], "hash": head[1], "files": files}
+    if log is None:
+        return None
     position = log.head
     record = next(log.read(position), None) if position else None
-    files = []
-    path = local_path(target)
-    if path is not None and shape_of(target) is Shape.LOG:
-        try:
-            found = path.stat()
-        except OSError:
-            pass
-        else:
-            files.append([path.name, found.st_size, found.st_ino, found.st_mtime_ns])
     return {
         "position": position,
         "hash": record.hash if record is not None else GENESIS,
-        "files": files,
+        "files": [],
     }
+
+
+def _last_record(handle: IO[bytes], size: int) -> tuple[int, str] | None:
+    """The position and hash of the record on a log file's last line, when that line
+    ends a whole batch; None otherwise (empty, torn or not a record: the store knows)."""
+    if size == 0:
+        return 0, GENESIS
+    chunk = 1 << 16
+    data = b""
+    end = size
+    while end > 0:
+        start = max(0, end - chunk)
+        handle.seek(start)
+        data = handle.read(end - start) + data
+        end = start
+        if data.count(b"\n") >= 2 or end == 0:
+            break
+        chunk *= 2
+    if not data.endswith(b"\n"):
+        return None
+    line = data[:-1].rpartition(b"\n")[2]
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(record, dict) or record.get("more", 0) != 0:
+        return None
+    position, digest = record.get("position"), record.get("hash")
+    if type(position) is not int or not isinstance(digest, str):
+        return None
+    return position, digest
 
 
 def _code(plugins: Plugins) -> str:

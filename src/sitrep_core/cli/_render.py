@@ -10,7 +10,7 @@ import click
 from click.shell_completion import CompletionItem
 
 from ..renderers import Renderer
-from ._cache import RenderCache, default_directory
+from ._cache import RenderCache, default_directory, is_file_log
 from ._failures import Failure
 from ._inputs import Shape, shape_of
 from ._output import progress
@@ -133,19 +133,28 @@ def render(
     renderer = _format_for(fmt, output)
     plugins = loaded_plugins()
     options = {"title": title, "as_of": as_of, "known_at": known_at, "since": since, "name": name}
-    with readable(target) as log:
-        entry = None
-        if not no_cache and shape_of(target) is not Shape.EVENTS:
-            cache = RenderCache(cache_dir if cache_dir is not None else default_directory())
-            entry = cache.entry(target, log, plugins, renderer.format, options)
-        text = entry.load() if entry is not None else None
-        kept = text is not None
-        if text is None:
-            with progress(log, "rendering") as tracked:
-                report = plugins.report(tracked, log_name=name, **_report_options(options))
-            text = plugins.render(report, renderer.format)
-            if entry is not None:
-                entry.store(text, report.log.position, report.log.head_hash)
+    cache = None
+    if not no_cache and shape_of(target) is not Shape.EVENTS:
+        cache = RenderCache(cache_dir if cache_dir is not None else default_directory())
+    # a JSON Lines log's entry is found before the log is opened: a large log's index
+    # need not be loaded to show a report nothing was added to since
+    entry = None
+    if cache is not None and is_file_log(target):
+        entry = cache.entry(target, None, plugins, renderer.format, options)
+    text = entry.load() if entry is not None else None
+    kept = text is not None
+    if text is None:
+        with readable(target) as log:
+            if cache is not None and entry is None:
+                entry = cache.entry(target, log, plugins, renderer.format, options)
+                text = entry.load() if entry is not None else None
+                kept = text is not None
+            if text is None:
+                with progress(log, "rendering") as tracked:
+                    report = plugins.report(tracked, log_name=name, **_report_options(options))
+                text = plugins.render(report, renderer.format)
+                if entry is not None:
+                    entry.store(text, report.log.position, report.log.head_hash)
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
