@@ -30,10 +30,10 @@ import orjson
 
 from ..plugins._manager import Plugins
 from ..stores import EventLog
+from ..stores._chain import GENESIS
 from ._inputs import Shape, local_path, shape_of
 
 FORMAT = "sitrep-render-cache/1"
-GENESIS = "0" * 64
 RACY_NS = 100_000_000
 """A log file changed this recently (or dated later) when a render looks at it is not
 kept: file times are only as fine as the kernel's clock tick (10 ms at most), so an

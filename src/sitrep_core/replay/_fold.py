@@ -16,8 +16,7 @@ from typing import Any
 from ..model._time import MIN_TIME
 from ..projections import Fact, Projection
 from ..stores import Record
-
-GENESIS = "0" * 64
+from ..stores._chain import GENESIS
 
 
 class FoldState:
