@@ -18,7 +18,6 @@ import hashlib
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -31,6 +30,7 @@ import orjson
 from ..plugins._manager import Plugins
 from ..stores import EventLog
 from ..stores._chain import GENESIS
+from ..stores._files import replace_whole
 from ._inputs import Shape, local_path, shape_of
 
 FORMAT = "sitrep-render-cache/1"
@@ -141,16 +141,7 @@ class Entry:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not _private_directory(directory, quiet=True):
                 return
-            fd, partial = tempfile.mkstemp(dir=directory, prefix=".entry-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(orjson.dumps(header) + b"\n" + body)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(partial, self.path)
-            except BaseException:
-                Path(partial).unlink(missing_ok=True)
-                raise
+            replace_whole(self.path, orjson.dumps(header) + b"\n" + body, prefix=".entry-")
         except OSError as exc:
             click.echo(
                 f"note: render cache {directory}: not written ({exc.strerror or exc}); "

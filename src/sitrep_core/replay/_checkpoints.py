@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import threading
 import warnings
 from abc import ABC, abstractmethod
@@ -26,6 +25,7 @@ from ..codec import Codec
 from ..errors import SitrepError, ValidationError
 from ..projections import Projection
 from ..stores import Record
+from ..stores._files import replace_whole
 from ._fold import FoldState, fold
 
 FORMAT = "sitrep-checkpoint/2"
@@ -143,16 +143,7 @@ class FileCheckpoints(Checkpoints):
             ]
         )
         data = body + orjson.dumps({"sha256": _digest(body)}) + b"\n"
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".checkpoint-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        replace_whole(self.path, data, prefix=".checkpoint-")
 
 
 def _digest(data: bytes) -> str:

@@ -1,4 +1,6 @@
-"""What the two file stores (JSON Lines, SQLite) share: making and opening their file.
+"""What the two file stores (JSON Lines, SQLite) share: making and opening their file;
+and the whole-or-nothing replacement of the files kept beside the data path
+(checkpoints, rendered reports).
 
 A log file is created without following a symlink and not world-writable; a path
 that is not a regular file (a FIFO, a directory, a device) is refused with its name
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from ..errors import CorruptLogError, LogPermissionError
@@ -94,3 +97,20 @@ def check_regular(path: Path) -> None:
     error = not_a_file(path, mode)
     if error is not None:
         raise error
+
+
+def replace_whole(path: Path, data: bytes, *, prefix: str) -> None:
+    """Put ``data`` at ``path`` whole or not at all: written to a new file in the same
+    directory (named from ``prefix``, readable by its owner only), flushed to disk,
+    then renamed over ``path``, so a reader sees the old file or the new one, never
+    part of either. The new file is removed when anything fails."""
+    fd, partial = tempfile.mkstemp(dir=path.parent, prefix=prefix)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
