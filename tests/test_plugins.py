@@ -175,7 +175,9 @@ class ExportOnlyProjection(SightingsProjection):
         return found
 
 
-def test_a_view_only_an_export_needs_is_made_when_a_renderer_asks_for_it() -> None:
+def exporting_plugins() -> tuple[Plugins, sitrep_core.EventLog]:
+    """Plugins with the export-only projection and a format that reads it, and a log
+    of one sighting; no view made yet."""
     ExportOnlyProjection.made.clear()
     plugins = no_autoload(
         extra=[
@@ -191,6 +193,11 @@ def test_a_view_only_an_export_needs_is_made_when_a_renderer_asks_for_it() -> No
     )
     log = plugins.open_log("memory:")
     log.append([Sighting(occurred="2017-08-30", what="buses")])
+    return plugins, log
+
+
+def test_a_view_only_an_export_needs_is_made_when_a_renderer_asks_for_it() -> None:
+    plugins, log = exporting_plugins()
     report = plugins.report(log)
     plugins.render(report, "markdown")
     plugins.render(report, "json")
@@ -206,18 +213,7 @@ def test_a_view_only_an_export_needs_is_made_when_a_renderer_asks_for_it() -> No
 def test_with_checkpoints_every_view_is_made_with_the_report() -> None:
     """The next replay folds into a checkpointed state: a view made later would show
     what the log held then, not at the report's head."""
-    ExportOnlyProjection.made.clear()
-    plugins = no_autoload(
-        extra=[
-            plugin(
-                "exported",
-                sitrep_event_types=[Sighting],
-                sitrep_projections=lambda: [ExportOnlyProjection()],
-            )
-        ]
-    )
-    log = plugins.open_log("memory:")
-    log.append([Sighting(occurred="2017-08-30", what="buses")])
+    plugins, log = exporting_plugins()
     checkpoints = sitrep_core.MemoryCheckpoints()
     report = plugins.report(log, checkpoints=checkpoints)
     assert ExportOnlyProjection.made == [("buses",)]
