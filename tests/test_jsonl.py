@@ -18,6 +18,7 @@ from sitrep_core import (
     Codec,
     ConflictError,
     CorruptLogError,
+    DuplicateIdError,
     ReadOnlyLogError,
     TornTailWarning,
     open_log,
@@ -507,3 +508,27 @@ def test_a_log_opened_read_only_reads_and_refuses_appends(path: Path) -> None:
             log.append([sample_event(5, id="new")])
         assert caught.value.source == str(path) and caught.value.committed is False
     assert path.read_bytes() == before
+
+
+def test_a_reopened_log_finds_stored_ids_before_and_after_it_makes_its_id_table(
+    path: Path,
+) -> None:
+    """A log opened anew looks its first ids up by scanning its list of ids, then makes
+    a table of them: either way a stored id is found (the same event is skipped, other
+    content refused) and a new one is appended, and a stream's version counts them."""
+    fill(path, 30, 30)
+    with open_log(path) as log:
+        head = log.head
+        for n in range(20):  # more lookups than the scans made before the table
+            stored = 2 * n
+            again = log.append([sample_event(stored, id=f"e{stored}")])
+            assert again.records == () and again.skipped == (f"e{stored}",), n
+            with pytest.raises(DuplicateIdError):
+                log.append([sample_event(stored, id=f"e{stored}", variant=1)])
+            log.append([sample_event(100 + n, id=f"new{n}")])
+            assert log.head == head + n + 1
+        assert [r.event.id for r in log.read(head + 1)] == [f"new{n}" for n in range(20)]
+        assert log.get("e59") is not None and log.get("new19") is not None
+    with open_log(path) as log:  # and from the copy of the index beside the log
+        assert log.get("new0") is not None and log.get("e0") is not None
+        assert log.get("missing") is None

@@ -199,7 +199,11 @@ class JsonlLog(EventLog):
                 raise self._corrupt_at(problem, row.line, row.position, event_id, BrokenChainError)
             if problem is None and event_id is None:
                 problem = "the event has no id"
-            if problem is None and (event_id in index.ids or event_id in pending):
+            if (
+                problem is None
+                and event_id is not None
+                and (index.position_of(event_id) is not None or event_id in pending)
+            ):
                 problem = f"event id {event_id!r} is stored twice"
             if problem is not None:
                 raise self._corrupt_at(problem, row.line, row.position, event_id)
@@ -220,7 +224,7 @@ class JsonlLog(EventLog):
         if link is not None:
             if link in pending:
                 return pending[link]
-            position = self._index.ids.get(link)
+            position = self._index.position_of(link)
             if position is not None:
                 return self._index.stream_of(position)
         return event.stream
@@ -307,7 +311,8 @@ class JsonlLog(EventLog):
         with self._thread_lock:
             self._refresh(recover=False)
             index = self._index
-            wanted = [(i, index.ids[i]) for i in event_ids if i in index.ids]
+            positions = [(i, index.position_of(i)) for i in event_ids]
+            wanted = [(i, p) for i, p in positions if p is not None]
             offsets = [index.offsets[position - 1] for _, position in wanted]
             streams = [index.stream_of(position) for _, position in wanted]
         found: dict[str, StoredEvent] = {}

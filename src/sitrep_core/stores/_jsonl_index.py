@@ -46,26 +46,67 @@ class LineIndex:
         self.head = 0
         self.head_hash = GENESIS
         self.offsets = array("q")
-        self.ids: dict[str, int] = {}
         self.id_list: list[str] = []
         self.streams: list[str] = []
-        self.by_stream: dict[str, array[int]] = {}
+        self._ids: dict[str, int] | None = None
+        self._by_stream: dict[str, array[int]] | None = None
+        self._scans = 0
         self.copy_whole = False
         """Whether the copy beside the log checked out entry for entry when it was read
         (or was written whole since): only then may a writer add entries to it."""
+
+    # The lookups by id and by stream are made from the lists the first time they are
+    # needed, not when the copy is loaded: a new process that appends one event to a
+    # log of a million (``sitrep add``) looks its id up by a scan of the list instead of
+    # hashing a million ids, and never asks for a stream's positions.
+    SCANS = 8
+    """Ids looked up by scanning the list before the lookup table is made."""
+
+    @property
+    def ids(self) -> dict[str, int]:
+        """Every record's position by its event id."""
+        if self._ids is None:
+            self._ids = dict(zip(self.id_list, count(1)))
+        return self._ids
+
+    @property
+    def by_stream(self) -> dict[str, array[int]]:
+        """The positions of each stream's records, in order."""
+        found = self._by_stream
+        if found is None:
+            found = self._by_stream = {}
+            for position, stream in enumerate(self.streams, start=1):
+                known = found.get(stream)
+                if known is None:
+                    found[stream] = array("q", (position,))
+                else:
+                    known.append(position)
+        return found
+
+    def position_of(self, event_id: str) -> int | None:
+        """The position of the record of ``event_id``, or None."""
+        if self._ids is None and self._scans < self.SCANS:
+            self._scans += 1
+            try:
+                return self.id_list.index(event_id) + 1
+            except ValueError:
+                return None
+        return self.ids.get(event_id)
 
     def add(self, offset: int, event_id: str, stream: str, digest: str) -> None:
         """Index the next record (at position ``head + 1``), whose line starts at ``offset``."""
         position = self.head + 1
         self.offsets.append(offset)
-        self.ids[event_id] = position
+        if self._ids is not None:
+            self._ids[event_id] = position
         self.id_list.append(event_id)
-        known = self.by_stream.get(stream)
-        if known is None:
-            known = self.by_stream[stream] = array("q")
-        else:
-            stream = self.streams[known[0] - 1]  # the first spelling, shared by every record
-        known.append(position)
+        if self._by_stream is not None:
+            known = self._by_stream.get(stream)
+            if known is None:
+                self._by_stream[stream] = array("q", (position,))
+            else:
+                stream = self.streams[known[0] - 1]  # the first spelling, shared by every record
+                known.append(position)
         self.streams.append(stream)
         self.head, self.head_hash = position, digest
 
@@ -200,20 +241,10 @@ def load(log: Path, handle: IO[bytes]) -> LineIndex:
     )
     if found is None or found[0] != last["head"] or last["hash"] not in (None, found[1]):
         return index  # a copy of another log, or of this one before it was rewritten
-    by_stream = index.by_stream
     for entry in entries:
-        first = len(index.id_list) + 1
-        starts = accumulate(entry["lens"][:-1], initial=entry["at"])
-        index.offsets.extend(starts)
-        index.ids.update(zip(entry["ids"], count(first)))
+        index.offsets.extend(accumulate(entry["lens"][:-1], initial=entry["at"]))
         index.id_list.extend(entry["ids"])
         index.streams.extend(entry["streams"])
-        for position, stream in enumerate(entry["streams"], start=first):
-            known = by_stream.get(stream)
-            if known is None:
-                by_stream[stream] = array("q", (position,))
-            else:
-                known.append(position)
     index.head, index.head_hash = last["head"], found[1]
     index.size, index.lines = last["size"], last["lines"]
     index.copy_whole = len(entries) == len(found_entries)
