@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
-import orjson
 import pytest
 from _writers import sample_event
 
-from sitrep_core import BrokenChainError, open_log
+from sitrep_core import BrokenChainError, CorruptLogError, open_log
 from sitrep_core.stores._jsonl_index import LineIndex, index_path, load
 
 
@@ -40,14 +40,17 @@ def rebuilt(path: Path) -> LineIndex:
 
 
 def same(a: LineIndex, b: LineIndex) -> bool:
-    return (a.head, a.head_hash, a.size, list(a.offsets), a.ids, a.streams) == (
+    return (a.head, a.head_hash, a.size, list(a.records())) == (
         b.head,
         b.head_hash,
         b.size,
-        list(b.offsets),
-        b.ids,
-        b.streams,
+        list(b.records()),
     )
+
+
+def rows(path: Path, query: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(index_path(path)) as connection:
+        return connection.execute(query).fetchall()
 
 
 @pytest.fixture
@@ -59,8 +62,7 @@ def test_each_append_keeps_the_copy_up_to_date(path: Path) -> None:
     fill(path, 3, 1, 5)
     copy = loaded(path)
     assert copy.head == 9 and same(copy, rebuilt(path))
-    entries = index_path(path).read_bytes().splitlines()
-    assert len(entries) == 1 + 3  # a header, then one entry a batch
+    assert rows(path, "SELECT head FROM batches") == [(3,), (4,), (9,)]  # a row a batch
 
 
 def test_a_new_process_finds_and_appends_with_the_copy(path: Path) -> None:
@@ -81,20 +83,49 @@ def test_a_new_process_finds_and_appends_with_the_copy(path: Path) -> None:
     assert same(loaded(path), rebuilt(path))
 
 
+def test_a_new_process_relies_on_the_copy_not_on_reading_the_log(path: Path) -> None:
+    fill(path, 4, 4)
+    with open_log(path) as log:
+        streams = [record.stream for record in log.read()]
+    copy = loaded(path)
+    # nothing of the records is held in memory: they are looked up in the copy
+    assert (copy.base, copy.head, len(copy.id_list)) == (8, 8, 0)
+    assert copy.position_of("e2") == 3 and copy.position_of("e9") is None
+    assert copy.stream_versions([streams[0], "other"]) == {streams[0]: streams.count(streams[0])}
+    with open_log(path) as log:
+        log.append([sample_event(0, id="new")])  # the stream of e0
+        assert log.get("e1").position == 2  # type: ignore[union-attr]
+        assert log.stream_version(streams[0]) == streams.count(streams[0]) + 1
+        assert [r.position for r in log.read(3)] == [3, 4, 5, 6, 7, 8, 9]
+        expected = [p for p, s in enumerate(streams, start=1) if s == streams[0] and p >= 2]
+        assert [r.position for r in log.read(2, stream=streams[0])] == [*expected, 9]
+
+
+def test_a_line_the_copy_misplaces_is_not_read_as_another_record(path: Path) -> None:
+    fill(path, 2, 2)
+    with sqlite3.connect(index_path(path)) as connection:
+        connection.execute("UPDATE records SET at = at + 5 WHERE position = 3")
+    with open_log(path) as log:
+        assert [r.position for r in log.read(3)] == [3, 4]
+        assert log.verify().ok
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
-        pytest.param(lambda data: data.replace(b'"e2"', b'"e7"'), id="an id edited"),
         pytest.param(lambda data: data[: len(data) // 2], id="cut short"),
-        pytest.param(lambda data: data.replace(b"sitrep-jsonl-index/1", b"other/1"), id="foreign"),
-        pytest.param(lambda data: b"not json\n" + data, id="garbage"),
+        pytest.param(
+            lambda data: data.replace(b"sitrep-jsonl-index/2", b"other-index/2"), id="foreign"
+        ),
+        pytest.param(lambda data: b"not a database" + data, id="garbage"),
+        pytest.param(lambda data: b"", id="empty"),
     ],
 )
 def test_a_spoilt_copy_is_not_trusted_and_is_made_again(path: Path, spoil: object) -> None:
     fill(path, 3, 2)
     copy = index_path(path)
     copy.write_bytes(spoil(copy.read_bytes()))  # type: ignore[operator]
-    assert loaded(path).head in (0, 3)  # what still checks out, at most
+    assert loaded(path).base == 0  # not relied on
     with open_log(path) as log:
         assert log.get("e2").position == 3  # type: ignore[union-attr]
         assert log.get("e7") is None
@@ -107,7 +138,7 @@ def test_a_copy_of_another_log_is_not_trusted(path: Path, tmp_path: Path) -> Non
     fill(other, 3)
     fill(path, 3)
     index_path(path).write_bytes(index_path(other).read_bytes())
-    assert loaded(path).head == 0
+    assert loaded(path).base == 0
     with open_log(path) as log:
         assert [r.event.id for r in log.read()] == ["e0", "e1", "e2"]
 
@@ -133,10 +164,17 @@ def test_a_log_cut_back_by_whole_batches_is_a_broken_chain(path: Path) -> None:
     assert caught.value.position == 3
 
 
-def test_entries_of_the_copy_are_json_lines(path: Path) -> None:
+def test_a_copy_of_the_earlier_format_is_made_again(path: Path) -> None:
     fill(path, 2)
-    header, entry = index_path(path).read_bytes().splitlines()
-    assert orjson.loads(header) == {"format": "sitrep-jsonl-index/1"}
-    data = orjson.loads(entry)
-    assert data["ids"] == ["e0", "e1"] and data["head"] == 2
-    assert data["streams"] == ["convoy:qalamoun-convoy"] * 2
+    index_path(path).write_bytes(b'{"format":"sitrep-jsonl-index/1"}\n')
+    with open_log(path) as log:
+        log.append([sample_event(7, id="later")])
+    assert loaded(path).base == 3 and same(loaded(path), rebuilt(path))
+
+
+def test_an_edited_id_in_the_copy_is_found_out_when_it_is_read(path: Path) -> None:
+    fill(path, 3, 2)
+    with sqlite3.connect(index_path(path)) as connection:
+        connection.execute("UPDATE records SET id = 'e7' WHERE id = 'e2'")
+    with open_log(path) as log, pytest.raises(CorruptLogError, match="not the record"):
+        log.get("e7")

@@ -38,6 +38,7 @@ from ._jsonl_lines import (
     encode_line,
     event_id_of,
     follows,
+    line_at,
     parse_line,
     torn_tail_problem,
 )
@@ -78,7 +79,7 @@ class JsonlLog(EventLog):
         try:
             with open(self.path, "rb") as handle:
                 # what the copy of the index beside the log holds, checked against it
-                self._index = load(self.path, handle)
+                self._index = load(self.path, handle, writable=not self.readonly)
         except BaseException:
             self.close()
             raise
@@ -107,6 +108,9 @@ class JsonlLog(EventLog):
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+        index = getattr(self, "_index", None)
+        if index is not None:
+            index.close()
 
     def _fileno(self) -> int:
         if self._fd is None:
@@ -191,6 +195,7 @@ class JsonlLog(EventLog):
         check = ChainCheck(index.head + 1, index.head_hash)
         entries = []
         pending: dict[str, str] = {}
+        stored = index.positions_of([i for _, p in held if (i := event_id_of(p)) is not None])
         for offset, parsed in held:
             row = parsed.row
             problem = check.problem(row)
@@ -202,7 +207,7 @@ class JsonlLog(EventLog):
             if (
                 problem is None
                 and event_id is not None
-                and (index.position_of(event_id) is not None or event_id in pending)
+                and (event_id in stored or event_id in pending)
             ):
                 problem = f"event id {event_id!r} is stored twice"
             if problem is not None:
@@ -311,9 +316,8 @@ class JsonlLog(EventLog):
         with self._thread_lock:
             self._refresh(recover=False)
             index = self._index
-            positions = [(i, index.position_of(i)) for i in event_ids]
-            wanted = [(i, p) for i, p in positions if p is not None]
-            offsets = [index.offsets[position - 1] for _, position in wanted]
+            wanted = sorted(index.positions_of(event_ids).items(), key=lambda item: item[1])
+            offsets = [index.offset_of(position) for _, position in wanted]
             streams = [index.stream_of(position) for _, position in wanted]
         found: dict[str, StoredEvent] = {}
         if not wanted:
@@ -334,8 +338,7 @@ class JsonlLog(EventLog):
     def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
         with self._thread_lock:
             self._refresh(recover=False)
-            by_stream = self._index.by_stream
-            return {s: len(by_stream[s]) for s in streams if s in by_stream}
+            return self._index.stream_versions(streams)
 
     def _write(self, rows: Sequence[StoredRow]) -> None:
         fd = self._fileno()
@@ -465,27 +468,29 @@ class JsonlLog(EventLog):
         """Put ``file`` at the line of record ``start`` (or before it); the line number
         of the line before where it stands."""
         with self._thread_lock:
-            offsets = self._index.offsets
-            if start - 1 < len(offsets):
-                file.seek(offsets[start - 1])
-                return start - 1
-            if not offsets:
-                found = _seek_position(file, start)
-                if found is not None:
-                    return found  # this handle has not indexed the file: found by bisection
-                return 0
-            file.seek(offsets[-1])
-            file.readline()
-            return len(offsets)
+            index = self._index
+            if start <= index.head:
+                at = index.offset_of(start)
+                file.seek(at)
+                if _starts_record(file, start):
+                    return start - 1
+            elif index.head:
+                file.seek(index.offset_of(index.head))
+                file.readline()
+                return index.head
+            found = _seek_position(file, start)
+            if found is not None:
+                return found  # not indexed here (or not where the index said): bisected
+            file.seek(0)
+            return 0
 
     def _streamed(self, row: StoredRow) -> StoredRow:
         """A row of a line written before lines named their stream, with its stream when
         this handle has indexed it."""
         with self._thread_lock:
-            streams = self._index.streams
-            if row.position > len(streams):
+            if row.position > self._index.head:
                 return row
-            stream = streams[row.position - 1]
+            stream = self._index.stream_of(row.position)
         return StoredRow(
             row.position, row.prev, row.hash, row.event_bytes, stream, row.line, data=row.data
         )
@@ -494,14 +499,21 @@ class JsonlLog(EventLog):
         """The rows of one stream, each read where the index says it is."""
         with self._thread_lock:
             self._refresh(recover=False)
-            index = self._index
-            positions = [p for p in index.by_stream.get(stream, ()) if p >= from_position]
-            offsets = [index.offsets[p - 1] for p in positions]
+            found = self._index.stream_records(stream, from_position)
         with open(self.path, "rb") as handle:
-            for position, offset in zip(positions, offsets, strict=True):
+            for position, offset in found:
                 handle.seek(offset)
                 parsed = parse_line(handle.readline(), position)
                 if parsed is None:
                     yield StoredRow(position, "", "", b"", line=position, problem=_NOT_A_RECORD)
                     return
                 yield parsed.row if parsed.row.stream is not None else self._streamed(parsed.row)
+
+
+def _starts_record(file: IO[bytes], position: int) -> bool:
+    """Whether the line ``file`` stands at is record ``position`` (left standing there):
+    a line the index points to is checked before it is read from."""
+    at = file.tell()
+    found = line_at(file, at)
+    file.seek(at)
+    return found is not None and found[0] == position

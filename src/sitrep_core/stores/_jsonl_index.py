@@ -5,77 +5,300 @@ For each record: where its line starts, its id and its stream; so a lookup by id
 (idempotent appends, revisions), by stream (``read(stream=...)``, stream versions)
 or by position reads one line, not the file.
 
-The copy (``<log>.index``) is JSON Lines too: a header, then one entry a batch, each
-saying where its lines start, their lengths, ids and streams, and the position, hash,
-size and line count the log had after it. It is written only by a writer holding the
-log's lock (an entry appended after each batch, or the whole copy replaced atomically
-when it is missing, stale or damaged), and never trusted as it is: on load, every
-entry must follow on from the one before, and the log must still hold the last
-entry's record, with its hash, ending where the entry says. A copy that does not
-check out is ignored (and made again by the next writer); a log that ends exactly at
-an earlier entry's record, with that record's hash, was cut back by whole batches,
-which is a broken chain.
+The copy (``<log>.index``) is an SQLite database: a row a record (position, where its
+line starts, id, stream), a row a batch (the position, hash and size the log had
+after it) and the log's head as the copy last saw it. A process that opens the log
+reads the head only; every later lookup of an earlier record asks the copy, by its
+indexes, so appending one event to a log of a million costs what the batch costs, not
+what the log holds. It is written only by a writer holding the log's lock (after its
+batch is in the log, in one transaction), and never trusted as it is: on open, the
+log must still hold the copy's head record, hashing to what the copy says and ending
+where it says, and each line the copy points to is checked to be the record it names
+when it is read. A copy that does not check out is ignored (and made again by the next
+writer); a log that ends exactly at an earlier batch's record, with that record's
+hash, was cut back by whole batches, which is a broken chain.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
+import sqlite3
+import threading
 from array import array
-from collections.abc import Iterator
-from itertools import accumulate, count
+from collections.abc import Collection, Iterator
+from itertools import count
 from pathlib import Path
-from typing import IO, Any
-
-import orjson
+from typing import IO
 
 from ..errors import BrokenChainError
 from ._chain import GENESIS, chain_hash
 from ._jsonl_lines import parse_line
 
-FORMAT = "sitrep-jsonl-index/1"
+FORMAT = "sitrep-jsonl-index/2"
+
+_SCHEMA = """
+CREATE TABLE copy (format TEXT NOT NULL, head INTEGER NOT NULL, hash TEXT NOT NULL,
+                   size INTEGER NOT NULL, lines INTEGER NOT NULL);
+CREATE TABLE streams (number INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE records (position INTEGER PRIMARY KEY, at INTEGER NOT NULL,
+                      id TEXT NOT NULL UNIQUE, stream INTEGER NOT NULL);
+CREATE INDEX records_by_stream ON records (stream, position);
+CREATE TABLE batches (head INTEGER PRIMARY KEY, hash TEXT NOT NULL, size INTEGER NOT NULL);
+"""
+
+_LOOKUP = 500
+"""Ids asked for in one query (under SQLite's limit on bound parameters)."""
+
+
+class Copy:
+    """The copy beside a log, opened: its head and lookups of the records up to it.
+
+    One connection a process (a forked child opens its own); queries are serialised.
+    """
+
+    def __init__(self, path: Path, *, writable: bool, new: bool = False) -> None:
+        self.path = path
+        self.writable = writable
+        self._new = new
+        self._lock = threading.RLock()
+        self._pid = -1
+        self._connection: sqlite3.Connection | None = None
+        self._stream_numbers: dict[str, int] = {}
+
+    def connection(self) -> sqlite3.Connection:
+        if self._connection is None or self._pid != os.getpid():
+            mode = "rwc" if self._new else "rw" if self.writable else "ro"
+            self._connection = sqlite3.connect(
+                f"file:{_quoted(self.path)}?mode={mode}",
+                uri=True,
+                timeout=10,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            # a copy is made again from the log when lost: no sync of its own
+            self._connection.execute("PRAGMA synchronous=OFF")
+            self._pid = os.getpid()
+            self._stream_numbers = {}
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None and self._pid == os.getpid():
+            self._connection.close()
+        self._connection = None
+
+    def head(self) -> tuple[int, str, int, int] | None:
+        """(head, hash, size, lines) the copy says, or None when it is not one of ours."""
+        with self._lock:
+            row = self.connection().execute("SELECT * FROM copy").fetchone()
+        if row is None or row[0] != FORMAT:
+            return None
+        _, head, digest, size, lines = row
+        if not all(type(v) is int for v in (head, size, lines)) or type(digest) is not str:
+            return None
+        return head, digest, size, lines
+
+    def batch_ending_at(self, size: int) -> tuple[int, str, int] | None:
+        """(head, hash, line start of the head record) of the batch the log had after
+        which it was ``size`` bytes long, if any."""
+        with self._lock:
+            found: tuple[int, str, int] | None = (
+                self.connection()
+                .execute(
+                    "SELECT b.head, b.hash, r.at FROM batches b"
+                    " JOIN records r ON r.position = b.head WHERE b.size = ?",
+                    (size,),
+                )
+                .fetchone()
+            )
+        return found
+
+    def positions(self, ids: Collection[str], upto: int) -> dict[str, int]:
+        """The positions (up to ``upto``) of those of ``ids`` the copy holds."""
+        found: dict[str, int] = {}
+        wanted = list(ids)
+        with self._lock:
+            connection = self.connection()
+            for start in range(0, len(wanted), _LOOKUP):
+                chunk = wanted[start : start + _LOOKUP]
+                marks = ",".join("?" * len(chunk))
+                query = (
+                    "SELECT id, position FROM records "  # noqa: S608 - placeholders only
+                    f"WHERE id IN ({marks}) AND position <= ?"
+                )
+                found.update(connection.execute(query, (*chunk, upto)).fetchall())
+        return found
+
+    def record(self, position: int) -> tuple[int, str]:
+        """(line start, stream) of the record at ``position``."""
+        with self._lock:
+            row = (
+                self.connection()
+                .execute(
+                    "SELECT r.at, s.name FROM records r JOIN streams s ON s.number = r.stream"
+                    " WHERE r.position = ?",
+                    (position,),
+                )
+                .fetchone()
+            )
+        if row is None:
+            raise LookupError(f"the index beside the log has no record {position}")
+        return row[0], row[1]
+
+    def stream_records(self, stream: str, start: int, upto: int) -> list[tuple[int, int]]:
+        """(position, line start) of the records of ``stream`` from ``start`` to ``upto``."""
+        with self._lock:
+            return (
+                self.connection()
+                .execute(
+                    "SELECT r.position, r.at FROM records r JOIN streams s ON s.number = r.stream"
+                    " WHERE s.name = ? AND r.position BETWEEN ? AND ? ORDER BY r.position",
+                    (stream, start, upto),
+                )
+                .fetchall()
+            )
+
+    def stream_counts(self, streams: Collection[str], upto: int) -> dict[str, int]:
+        with self._lock:
+            connection = self.connection()
+            found = {}
+            for stream in streams:
+                (number,) = connection.execute(
+                    "SELECT count(*) FROM records r JOIN streams s ON s.number = r.stream"
+                    " WHERE s.name = ? AND r.position <= ?",
+                    (stream, upto),
+                ).fetchone()
+                if number:
+                    found[stream] = number
+            return found
+
+    def every_record(self, upto: int) -> Iterator[tuple[int, str, str]]:
+        """(line start, id, stream) of every record up to ``upto``, in log order."""
+        with self._lock:
+            rows = (
+                self.connection()
+                .execute(
+                    "SELECT r.at, r.id, s.name FROM records r JOIN streams s"
+                    " ON s.number = r.stream WHERE r.position <= ? ORDER BY r.position",
+                    (upto,),
+                )
+                .fetchall()
+            )
+        return iter(rows)
+
+    def extend(self, index: LineIndex) -> bool:
+        """Add the records of ``index`` the copy lacks, and the batch that ends them;
+        False when the copy does not end where ``index`` has a batch end (the copy is
+        then left as it was)."""
+        with self._lock:
+            connection = self.connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                row = connection.execute("SELECT head, size FROM copy").fetchone()
+                if row is None:
+                    connection.execute("ROLLBACK")
+                    return False
+                head, size = row
+                if not index.base <= head <= index.head or (head and index.end_of(head) != size):
+                    connection.execute("ROLLBACK")
+                    return False
+                self._insert(connection, index, head + 1)
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+        return True
+
+    def _insert(self, connection: sqlite3.Connection, index: LineIndex, first: int) -> None:
+        numbers = self._stream_numbers
+        rows = []
+        for position in range(first, index.head + 1):
+            at, event_id, stream = index.tail_record(position)
+            number = numbers.get(stream)
+            if number is None:
+                connection.execute("INSERT OR IGNORE INTO streams (name) VALUES (?)", (stream,))
+                (number,) = connection.execute(
+                    "SELECT number FROM streams WHERE name = ?", (stream,)
+                ).fetchone()
+                numbers[stream] = number
+            rows.append((position, at, event_id, number))
+        connection.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+        connection.execute(
+            "INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
+            (index.head, index.head_hash, index.size),
+        )
+        connection.execute(
+            "UPDATE copy SET head = ?, hash = ?, size = ?, lines = ?",
+            (index.head, index.head_hash, index.size, index.lines),
+        )
+
+    @classmethod
+    def create(cls, path: Path, index: LineIndex) -> Copy:
+        """A new copy at ``path`` holding every record of ``index`` (which holds all of
+        them itself), in place at once (written aside, then renamed over)."""
+        partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+        partial.unlink(missing_ok=True)
+        made = cls(partial, writable=True, new=True)
+        try:
+            connection = made.connection()
+            connection.executescript(_SCHEMA)
+            connection.execute("BEGIN")
+            connection.execute("INSERT INTO copy VALUES (?, 0, ?, 0, 0)", (FORMAT, GENESIS))
+            made._insert(connection, index, 1)
+            connection.execute("COMMIT")
+        finally:
+            made.close()
+        os.replace(partial, path)
+        return cls(path, writable=True)
+
+
+def _quoted(path: Path) -> str:
+    return str(path.absolute()).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
 
 
 class LineIndex:
-    """Positions, ids and streams of the records of a file's first ``size`` bytes."""
+    """Positions, ids and streams of the records of a file's first ``size`` bytes.
 
-    def __init__(self) -> None:
+    Records up to ``base`` are looked up in the copy beside the log (``copy``); those
+    after it, indexed by this process, are held here.
+    """
+
+    def __init__(self, copy: Copy | None = None, base: int = 0, base_hash: str = GENESIS) -> None:
+        self.copy = copy
+        self.base = base
+        """Records in the copy that this index relies on (none without a copy)."""
         self.size = 0
         """Bytes of the file indexed: always the end of a whole batch."""
         self.lines = 0
-        self.head = 0
-        self.head_hash = GENESIS
+        self.head = base
+        self.head_hash = base_hash
         self.offsets = array("q")
+        """Line starts of the records after ``base``."""
         self.id_list: list[str] = []
         self.streams: list[str] = []
         self._ids: dict[str, int] | None = None
         self._by_stream: dict[str, array[int]] | None = None
         self._scans = 0
-        self.copy_whole = False
-        """Whether the copy beside the log checked out entry for entry when it was read
-        (or was written whole since): only then may a writer add entries to it."""
 
-    # The lookups by id and by stream are made from the lists the first time they are
-    # needed, not when the copy is loaded: a new process that appends one event to a
-    # log of a million (``sitrep add``) looks its id up by a scan of the list instead of
-    # hashing a million ids, and never asks for a stream's positions.
+    # The lookups by id and by stream of the records held here are made from the lists
+    # the first time they are needed: a process that appends one event looks its id up
+    # by a scan of the few it holds.
     SCANS = 8
     """Ids looked up by scanning the list before the lookup table is made."""
 
     @property
     def ids(self) -> dict[str, int]:
-        """Every record's position by its event id."""
+        """The position of each record held here, by its event id."""
         if self._ids is None:
-            self._ids = dict(zip(self.id_list, count(1)))
+            self._ids = dict(zip(self.id_list, count(self.base + 1)))
         return self._ids
 
     @property
     def by_stream(self) -> dict[str, array[int]]:
-        """The positions of each stream's records, in order."""
+        """The positions of each stream's records held here, in order."""
         found = self._by_stream
         if found is None:
             found = self._by_stream = {}
-            for position, stream in enumerate(self.streams, start=1):
+            for position, stream in enumerate(self.streams, start=self.base + 1):
                 known = found.get(stream)
                 if known is None:
                     found[stream] = array("q", (position,))
@@ -83,12 +306,29 @@ class LineIndex:
                     known.append(position)
         return found
 
+    def positions_of(self, event_ids: Collection[str]) -> dict[str, int]:
+        """The positions of those of ``event_ids`` that are stored."""
+        found: dict[str, int] = {}
+        rest = []
+        for event_id in event_ids:
+            position = self._held(event_id)
+            if position is None:
+                rest.append(event_id)
+            else:
+                found[event_id] = position
+        if rest and self.copy is not None and self.base:
+            found.update(self.copy.positions(rest, self.base))
+        return found
+
     def position_of(self, event_id: str) -> int | None:
         """The position of the record of ``event_id``, or None."""
+        return self.positions_of((event_id,)).get(event_id)
+
+    def _held(self, event_id: str) -> int | None:
         if self._ids is None and self._scans < self.SCANS:
             self._scans += 1
             try:
-                return self.id_list.index(event_id) + 1
+                return self.id_list.index(event_id) + self.base + 1
             except ValueError:
                 return None
         return self.ids.get(event_id)
@@ -105,7 +345,7 @@ class LineIndex:
             if known is None:
                 self._by_stream[stream] = array("q", (position,))
             else:
-                stream = self.streams[known[0] - 1]  # the first spelling, shared by every record
+                stream = self.streams[known[0] - self.base - 1]  # one spelling for them all
                 known.append(position)
         self.streams.append(stream)
         self.head, self.head_hash = position, digest
@@ -114,88 +354,64 @@ class LineIndex:
         """The batches added end at byte ``size``, line ``lines``."""
         self.size, self.lines = size, lines
 
+    def offset_of(self, position: int) -> int:
+        """The byte where the line of record ``position`` starts."""
+        if position > self.base:
+            return self.offsets[position - self.base - 1]
+        assert self.copy is not None
+        return self.copy.record(position)[0]
+
     def stream_of(self, position: int) -> str:
-        return self.streams[position - 1]
+        if position > self.base:
+            return self.streams[position - self.base - 1]
+        assert self.copy is not None
+        return self.copy.record(position)[1]
 
     def end_of(self, position: int) -> int:
         """The byte where the line of record ``position`` ends."""
-        return self.offsets[position] if position < self.head else self.size
+        return self.offset_of(position + 1) if position < self.head else self.size
 
-    # -- the copy beside the log -------------------------------------------------------
+    def stream_versions(self, streams: Collection[str]) -> dict[str, int]:
+        """How many records each of ``streams`` holds (those holding any)."""
+        found = self.copy.stream_counts(streams, self.base) if self.copy and self.base else {}
+        held = self.by_stream
+        for stream in streams:
+            if stream in held:
+                found[stream] = found.get(stream, 0) + len(held[stream])
+        return found
 
-    def entry(self, first: int, last: int) -> bytes:
-        """The copy's entry for the records from position ``first`` to ``last``."""
-        offsets = self.offsets
-        end = self.end_of(last)
-        starts = offsets[first - 1 : last]
-        ends = [*offsets[first:last], end]
-        entry: dict[str, Any] = {
-            "at": starts[0],
-            "lens": [b - a for a, b in zip(starts, ends, strict=True)],
-            "ids": self.id_list[first - 1 : last],
-            "streams": self.streams[first - 1 : last],
-            "head": last,
-            "hash": self.head_hash if last == self.head else None,
-            "size": end,
-            "lines": last,
-        }
-        entry["check"] = _check(entry)
-        return orjson.dumps(entry) + b"\n"
-
-    def entries(self, first: int) -> bytes:
-        """The copy's entries from position ``first`` on, ``ENTRY`` records at most each."""
-        return b"".join(
-            self.entry(start, min(start + ENTRY - 1, self.head))
-            for start in range(first, self.head + 1, ENTRY)
+    def stream_records(self, stream: str, start: int) -> list[tuple[int, int]]:
+        """(position, line start) of the records of ``stream`` from ``start`` on."""
+        found = (
+            self.copy.stream_records(stream, start, self.base)
+            if self.copy is not None and start <= self.base
+            else []
         )
+        found.extend(
+            (position, self.offsets[position - self.base - 1])
+            for position in self.by_stream.get(stream, ())
+            if position >= start
+        )
+        return found
 
+    def tail_record(self, position: int) -> tuple[int, str, str]:
+        """(line start, id, stream) of a record held here."""
+        at = position - self.base - 1
+        return self.offsets[at], self.id_list[at], self.streams[at]
 
-ENTRY = 10_000
-"""Records an entry of the copy holds at most (its last entry is read alone)."""
+    def records(self) -> Iterator[tuple[int, str, str]]:
+        """(line start, id, stream) of every record, in log order."""
+        if self.copy is not None and self.base:
+            yield from self.copy.every_record(self.base)
+        yield from zip(self.offsets, self.id_list, self.streams, strict=True)
 
-
-def _check(entry: dict[str, Any]) -> str:
-    """A digest of an entry's content: an entry edited or cut short does not match it."""
-    fields = [entry[k] for k in ("at", "lens", "ids", "streams", "head", "hash", "size")]
-    return hashlib.sha256(orjson.dumps(fields)).hexdigest()[:32]
+    def close(self) -> None:
+        if self.copy is not None:
+            self.copy.close()
 
 
 def index_path(log: Path) -> Path:
     return log.with_name(f"{log.name}.index")
-
-
-def _entries(data: bytes) -> Iterator[dict[str, Any] | None]:
-    """The copy's entries that are whole and follow on, then None if one is not."""
-    lines = data.split(b"\n")
-    if lines[-1]:
-        lines.append(b"")  # a torn last entry: checked (and refused) as any other
-    try:
-        header = orjson.loads(lines[0])
-    except orjson.JSONDecodeError:
-        return
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        return
-    head, size = 0, 0
-    for line in lines[1:-1]:
-        try:
-            entry = orjson.loads(line)
-            count = len(entry["ids"])
-            if (
-                not isinstance(entry, dict)
-                or entry.get("check") != _check(entry)
-                or entry["at"] != size
-                or entry["head"] != head + count
-                or len(entry["lens"]) != count
-                or len(entry["streams"]) != count
-                or entry["size"] != size + sum(entry["lens"])
-            ):
-                yield None
-                return
-        except (orjson.JSONDecodeError, KeyError, TypeError):
-            yield None
-            return
-        head, size = entry["head"], entry["size"]
-        yield entry
 
 
 def _line_at(handle: IO[bytes], at: int, end: int) -> tuple[int, str] | None:
@@ -216,95 +432,74 @@ def _line_at(handle: IO[bytes], at: int, end: int) -> tuple[int, str] | None:
     return row.position, row.hash
 
 
-def load(log: Path, handle: IO[bytes]) -> LineIndex:
+def load(log: Path, handle: IO[bytes], *, writable: bool = True) -> LineIndex:
     """The index the copy beside ``log`` holds, checked against the log (``handle``); an
     empty one when there is no copy or it does not check out. :class:`BrokenChainError`
     when the log was cut back to the end of an earlier batch."""
-    index = LineIndex()
+    path = index_path(log)
+    if not path.is_file():
+        return LineIndex()
+    copy = Copy(path, writable=writable)
     try:
-        data = index_path(log).read_bytes()
-    except OSError:
-        return index
-    # the log's size taken after the copy was read: a writer extends the log before its
-    # copy, so the log is never shorter than a copy read before it, unless it was cut
-    file_size = os.fstat(handle.fileno()).st_size
-    found_entries = list(_entries(data))
-    entries = [entry for entry in found_entries if entry is not None]
-    if not entries:
-        return index
-    last = entries[-1]
-    if last["size"] > file_size:
-        _refuse_a_cut_back(log, handle, entries, file_size)
-        return index
-    found = (
-        _line_at(handle, last["size"] - last["lens"][-1], last["size"]) if last["lens"] else None
-    )
-    if found is None or found[0] != last["head"] or last["hash"] not in (None, found[1]):
-        return index  # a copy of another log, or of this one before it was rewritten
-    for entry in entries:
-        index.offsets.extend(accumulate(entry["lens"][:-1], initial=entry["at"]))
-        index.id_list.extend(entry["ids"])
-        index.streams.extend(entry["streams"])
-    index.head, index.head_hash = last["head"], found[1]
-    index.size, index.lines = last["size"], last["lines"]
-    index.copy_whole = len(entries) == len(found_entries)
+        found = _checked(log, handle, copy)
+    except sqlite3.Error:
+        found = None
+    if found is None:
+        copy.close()
+        return LineIndex()
+    head, digest, size, lines = found
+    index = LineIndex(copy, head, digest)
+    index.commit(size, lines)
     return index
 
 
+def _checked(log: Path, handle: IO[bytes], copy: Copy) -> tuple[int, str, int, int] | None:
+    said = copy.head()
+    if said is None or said[0] == 0:
+        return None
+    head, digest, size, _ = said
+    # the log's size taken after the copy was read: a writer extends the log before its
+    # copy, so the log is never shorter than a copy read before it, unless it was cut
+    file_size = os.fstat(handle.fileno()).st_size
+    if size > file_size:
+        _refuse_a_cut_back(log, handle, copy, file_size, head)
+        return None
+    at = copy.record(head)[0]
+    if _line_at(handle, at, size) != (head, digest):
+        return None  # a copy of another log, or of this one before it was rewritten
+    return said
+
+
 def _refuse_a_cut_back(
-    log: Path, handle: IO[bytes], entries: list[dict[str, Any]], file_size: int
+    log: Path, handle: IO[bytes], copy: Copy, file_size: int, recorded: int
 ) -> None:
-    for entry in reversed(entries):
-        if entry["size"] == file_size and entry["lens"]:
-            found = _line_at(handle, entry["size"] - entry["lens"][-1], entry["size"])
-            if found == (entry["head"], entry["hash"]):
-                raise BrokenChainError(
-                    f"the log ends at position {entry['head']}, but its index beside it "
-                    f"recorded {entries[-1]['head']} records: whole batches were removed from "
-                    f"its end (if the log was restored from a copy on purpose, delete "
-                    f"{index_path(log).name})",
-                    source=str(log),
-                    position=entry["head"] + 1,
-                )
+    batch = copy.batch_ending_at(file_size)
+    if batch is None:
+        return
+    head, digest, at = batch
+    if _line_at(handle, at, file_size) == (head, digest):
+        raise BrokenChainError(
+            f"the log ends at position {head}, but its index beside it recorded "
+            f"{recorded} records: whole batches were removed from its end (if the log was "
+            f"restored from a copy on purpose, delete {index_path(log).name})",
+            source=str(log),
+            position=head + 1,
+        )
 
 
 def save(log: Path, index: LineIndex) -> None:
     """Bring the copy beside ``log`` up to ``index`` (writers' lock held, the index up to
-    date): an entry appended when the copy ends at a batch this index agrees on, else
-    the whole copy replaced atomically. Failing to write it costs speed only."""
-    path = index_path(log)
-    last = _last_entry(path) if index.copy_whole else None
-    try:
-        if last is not None and 0 < last[0] <= index.head and last[1] == index.end_of(last[0]):
-            if last[0] < index.head:
-                with open(path, "ab") as out:
-                    out.write(index.entries(last[0] + 1))
-        elif index.head:
-            partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-            with open(partial, "wb") as out:
-                out.write(orjson.dumps({"format": FORMAT}) + b"\n" + index.entries(1))
-            os.replace(partial, path)
-            index.copy_whole = True
-    except OSError:
+    date): the records it lacks added when it ends at a batch this index agrees on,
+    else, when this index holds every record, the whole copy made again. Failing to
+    write it costs speed only."""
+    if not index.head:
         return
-
-
-def _last_entry(path: Path) -> tuple[int, int] | None:
-    """(head, size) of the copy's last entry, or None when it has none or is not ours."""
     try:
-        with open(path, "rb") as handle:
-            if orjson.loads(handle.readline()).get("format") != FORMAT:
-                return None
-            end = handle.seek(0, os.SEEK_END)
-            for window in (1 << 16, 1 << 20, 1 << 24):  # an entry holds ENTRY records at most
-                handle.seek(max(0, end - window))
-                tail = handle.read().rsplit(b"\n", 2)
-                if len(tail) == 3 or window >= end:
-                    break
-        entry = orjson.loads(tail[-2]) if len(tail) >= 2 and tail[-1] == b"" else None
-        if not isinstance(entry, dict):
-            return None
-        head, size = entry.get("head"), entry.get("size")
-    except (OSError, orjson.JSONDecodeError, AttributeError):
-        return None
-    return (head, size) if type(head) is int and type(size) is int else None
+        if index.copy is not None and index.copy.writable and index.copy.extend(index):
+            return
+        if index.base == 0:
+            if index.copy is not None:
+                index.copy.close()
+            index.copy = Copy.create(index_path(log), index)
+    except (sqlite3.Error, OSError):
+        return
