@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from _writers import sample_event
 
-from sitrep_core import BrokenChainError, CorruptLogError, open_log
+from sitrep_core import BrokenChainError, open_log
 from sitrep_core.stores._jsonl_index import LineIndex, index_path, load
 
 
@@ -172,9 +172,39 @@ def test_a_copy_of_the_earlier_format_is_made_again(path: Path) -> None:
     assert loaded(path).base == 3 and same(loaded(path), rebuilt(path))
 
 
-def test_an_edited_id_in_the_copy_is_found_out_when_it_is_read(path: Path) -> None:
+def test_a_row_the_copy_lost_makes_it_not_trusted(path: Path) -> None:
     fill(path, 3, 2)
     with sqlite3.connect(index_path(path)) as connection:
-        connection.execute("UPDATE records SET id = 'e7' WHERE id = 'e2'")
-    with open_log(path) as log, pytest.raises(CorruptLogError, match="not the record"):
-        log.get("e7")
+        connection.execute("DELETE FROM records WHERE position = 2")
+    assert loaded(path).base == 0
+    with open_log(path) as log:
+        assert log.append([sample_event(1, id="e1")]).skipped == ("e1",)
+        log.append([sample_event(5, id="e5")])
+    assert same(loaded(path), rebuilt(path)) and loaded(path).base == 6
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE records SET id = 'e7' WHERE id = 'e2'",
+        "UPDATE records SET at = 0 WHERE position = 3",
+        "UPDATE records SET stream = 99 WHERE position = 3",
+        "DROP TABLE streams",
+    ],
+)
+def test_a_row_edited_in_the_copy_is_found_out_when_it_is_read(path: Path, edit: str) -> None:
+    fill(path, 3, 2)
+    with open_log(path) as log:
+        streams = [record.stream for record in log.read()]
+    with sqlite3.connect(index_path(path)) as connection:
+        connection.execute(edit)
+    with open_log(path) as log:
+        assert log.get("e7") is None
+        assert log.get("e2").position == 3  # type: ignore[union-attr]
+        assert log.stream_version(streams[2]) == streams.count(streams[2])
+        assert [r.position for r in log.read(2, stream=streams[2])] == [
+            p for p, s in enumerate(streams, start=1) if s == streams[2] and p >= 2
+        ]
+        assert [r.position for r in log.read(3)] == [3, 4, 5]
+        log.append([sample_event(5, id="e5")])
+    assert same(loaded(path), rebuilt(path))

@@ -31,7 +31,7 @@ from ..errors import (
     TornTailWarning,
 )
 from ._files import create_file, fsync_dir, open_regular
-from ._jsonl_index import LineIndex, load, save
+from ._jsonl_index import CopyError, LineIndex, load, save
 from ._jsonl_lines import (
     Line,
     could_start_a_record,
@@ -141,6 +141,22 @@ class JsonlLog(EventLog):
         With ``recover`` (only under the writers' lock), a tail that is not a complete
         batch is the remains of a crashed write: it is moved aside and cut off.
         """
+        try:
+            self._index_new_batches(recover=recover)
+        except CopyError:
+            self._forget_copy(refresh=False)
+            self._index_new_batches(recover=recover)
+
+    def _forget_copy(self, *, refresh: bool = True) -> None:
+        """Stop relying on the copy of the index beside the log (a lookup in it failed,
+        or a line it points to is not the record it names): index the file itself, as
+        when there is no copy. The next writer makes the copy again."""
+        self._index.close()
+        self._index = LineIndex()
+        if refresh:
+            self._index_new_batches(recover=False)
+
+    def _index_new_batches(self, *, recover: bool) -> None:
         index = self._index
         size = os.fstat(self._fileno()).st_size
         if size < index.size:
@@ -315,10 +331,17 @@ class JsonlLog(EventLog):
     def _find(self, event_ids: Collection[str]) -> Mapping[str, StoredEvent]:
         with self._thread_lock:
             self._refresh(recover=False)
-            index = self._index
-            wanted = sorted(index.positions_of(event_ids).items(), key=lambda item: item[1])
-            offsets = [index.offset_of(position) for _, position in wanted]
-            streams = [index.stream_of(position) for _, position in wanted]
+            try:
+                return self._found(event_ids)
+            except CopyError:
+                self._forget_copy()
+                return self._found(event_ids)
+
+    def _found(self, event_ids: Collection[str]) -> dict[str, StoredEvent]:
+        index = self._index
+        wanted = sorted(index.positions_of(event_ids).items(), key=lambda item: item[1])
+        offsets = [index.offset_of(position) for _, position in wanted]
+        streams = [index.stream_of(position) for _, position in wanted]
         found: dict[str, StoredEvent] = {}
         if not wanted:
             return found
@@ -331,6 +354,8 @@ class JsonlLog(EventLog):
                     or parsed.row.position != position
                     or event_id_of(parsed) != event_id
                 ):
+                    if position <= index.base:
+                        raise CopyError(f"record {position} is not where the copy says")
                     raise self._corrupt_at("not the record the index expected", None, position)
                 found[event_id] = StoredEvent(position, parsed.row.event_bytes, stream)
         return found
@@ -338,7 +363,11 @@ class JsonlLog(EventLog):
     def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
         with self._thread_lock:
             self._refresh(recover=False)
-            return self._index.stream_versions(streams)
+            try:
+                return self._index.stream_versions(streams)
+            except CopyError:
+                self._forget_copy()
+                return self._index.stream_versions(streams)
 
     def _write(self, rows: Sequence[StoredRow]) -> None:
         fd = self._fileno()
@@ -469,15 +498,18 @@ class JsonlLog(EventLog):
         of the line before where it stands."""
         with self._thread_lock:
             index = self._index
-            if start <= index.head:
-                at = index.offset_of(start)
-                file.seek(at)
-                if _starts_record(file, start):
-                    return start - 1
-            elif index.head:
-                file.seek(index.offset_of(index.head))
-                file.readline()
-                return index.head
+            try:
+                if start <= index.head:
+                    file.seek(index.offset_of(start))
+                    if _starts_record(file, start):
+                        return start - 1
+                elif index.head:
+                    file.seek(index.offset_of(index.head))
+                    if _starts_record(file, index.head):
+                        file.readline()
+                        return index.head
+            except CopyError:
+                pass
             found = _seek_position(file, start)
             if found is not None:
                 return found  # not indexed here (or not where the index said): bisected
@@ -490,7 +522,11 @@ class JsonlLog(EventLog):
         with self._thread_lock:
             if row.position > self._index.head:
                 return row
-            stream = self._index.stream_of(row.position)
+            try:
+                stream = self._index.stream_of(row.position)
+            except CopyError:
+                self._forget_copy()
+                stream = self._index.stream_of(row.position)
         return StoredRow(
             row.position, row.prev, row.hash, row.event_bytes, stream, row.line, data=row.data
         )
@@ -499,11 +535,23 @@ class JsonlLog(EventLog):
         """The rows of one stream, each read where the index says it is."""
         with self._thread_lock:
             self._refresh(recover=False)
-            found = self._index.stream_records(stream, from_position)
+            try:
+                found = self._index.stream_records(stream, from_position)
+            except CopyError:
+                self._forget_copy()
+                found = self._index.stream_records(stream, from_position)
+            base = self._index.base
         with open(self.path, "rb") as handle:
             for position, offset in found:
                 handle.seek(offset)
                 parsed = parse_line(handle.readline(), position)
+                if position <= base and (parsed is None or parsed.row.position != position):
+                    # the copy points elsewhere: read the rest without it
+                    with self._thread_lock:
+                        if self._index.base:
+                            self._forget_copy()
+                    yield from self._scan_stream(position, stream)
+                    return
                 if parsed is None:
                     yield StoredRow(position, "", "", b"", line=position, problem=_NOT_A_RECORD)
                     return

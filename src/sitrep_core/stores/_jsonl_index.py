@@ -21,14 +21,15 @@ hash, was cut back by whole batches, which is a broken chain.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
 from array import array
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from itertools import count
 from pathlib import Path
-from typing import IO
+from typing import IO, ParamSpec, TypeVar
 
 from ..errors import BrokenChainError
 from ._chain import GENESIS, chain_hash
@@ -48,6 +49,25 @@ CREATE TABLE batches (head INTEGER PRIMARY KEY, hash TEXT NOT NULL, size INTEGER
 
 _LOOKUP = 500
 """Ids asked for in one query (under SQLite's limit on bound parameters)."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class CopyError(Exception):
+    """The copy beside the log failed a lookup (not a database, damaged, gone): the
+    log is then indexed from the file itself."""
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise CopyError(str(exc)) from exc
+
+    return guarded
 
 
 class Copy:
@@ -86,6 +106,7 @@ class Copy:
             self._connection.close()
         self._connection = None
 
+    @_guarded
     def head(self) -> tuple[int, str, int, int] | None:
         """(head, hash, size, lines) the copy says, or None when it is not one of ours."""
         with self._lock:
@@ -97,6 +118,18 @@ class Copy:
             return None
         return head, digest, size, lines
 
+    @_guarded
+    def has_every_record(self, head: int) -> bool:
+        """Whether the copy holds a row for each position from 1 to ``head`` (no row
+        lost; a row edited in place is found out when it is read)."""
+        with self._lock:
+            connection = self.connection()
+            (rows,) = connection.execute("SELECT count(*) FROM records").fetchone()
+            (first,) = connection.execute("SELECT min(position) FROM records").fetchone()
+            (last,) = connection.execute("SELECT max(position) FROM records").fetchone()
+        return (rows, first, last) == (head, 1, head)
+
+    @_guarded
     def batch_ending_at(self, size: int) -> tuple[int, str, int] | None:
         """(head, hash, line start of the head record) of the batch the log had after
         which it was ``size`` bytes long, if any."""
@@ -112,6 +145,7 @@ class Copy:
             )
         return found
 
+    @_guarded
     def positions(self, ids: Collection[str], upto: int) -> dict[str, int]:
         """The positions (up to ``upto``) of those of ``ids`` the copy holds."""
         found: dict[str, int] = {}
@@ -128,6 +162,7 @@ class Copy:
                 found.update(connection.execute(query, (*chunk, upto)).fetchall())
         return found
 
+    @_guarded
     def record(self, position: int) -> tuple[int, str]:
         """(line start, stream) of the record at ``position``."""
         with self._lock:
@@ -141,9 +176,10 @@ class Copy:
                 .fetchone()
             )
         if row is None:
-            raise LookupError(f"the index beside the log has no record {position}")
+            raise CopyError(f"the index beside the log has no record {position}")
         return row[0], row[1]
 
+    @_guarded
     def stream_records(self, stream: str, start: int, upto: int) -> list[tuple[int, int]]:
         """(position, line start) of the records of ``stream`` from ``start`` to ``upto``."""
         with self._lock:
@@ -157,6 +193,7 @@ class Copy:
                 .fetchall()
             )
 
+    @_guarded
     def stream_counts(self, streams: Collection[str], upto: int) -> dict[str, int]:
         with self._lock:
             connection = self.connection()
@@ -171,6 +208,7 @@ class Copy:
                     found[stream] = number
             return found
 
+    @_guarded
     def every_record(self, upto: int) -> Iterator[tuple[int, str, str]]:
         """(line start, id, stream) of every record up to ``upto``, in log order."""
         with self._lock:
@@ -185,6 +223,7 @@ class Copy:
             )
         return iter(rows)
 
+    @_guarded
     def extend(self, index: LineIndex) -> bool:
         """Add the records of ``index`` the copy lacks, and the batch that ends them;
         False when the copy does not end where ``index`` has a batch end (the copy is
@@ -442,7 +481,7 @@ def load(log: Path, handle: IO[bytes], *, writable: bool = True) -> LineIndex:
     copy = Copy(path, writable=writable)
     try:
         found = _checked(log, handle, copy)
-    except sqlite3.Error:
+    except CopyError:
         found = None
     if found is None:
         copy.close()
@@ -467,7 +506,7 @@ def _checked(log: Path, handle: IO[bytes], copy: Copy) -> tuple[int, str, int, i
     at = copy.record(head)[0]
     if _line_at(handle, at, size) != (head, digest):
         return None  # a copy of another log, or of this one before it was rewritten
-    return said
+    return said if copy.has_every_record(head) else None
 
 
 def _refuse_a_cut_back(
@@ -501,5 +540,5 @@ def save(log: Path, index: LineIndex) -> None:
             if index.copy is not None:
                 index.copy.close()
             index.copy = Copy.create(index_path(log), index)
-    except (sqlite3.Error, OSError):
+    except (CopyError, sqlite3.Error, OSError):
         return
