@@ -248,19 +248,27 @@ class Copy:
         return True
 
     def _insert(self, connection: sqlite3.Connection, index: LineIndex, first: int) -> None:
+        records = [index.tail_record(position) for position in range(first, index.head + 1)]
         numbers = self._stream_numbers
-        rows = []
-        for position in range(first, index.head + 1):
-            at, event_id, stream = index.tail_record(position)
-            number = numbers.get(stream)
-            if number is None:
-                connection.execute("INSERT OR IGNORE INTO streams (name) VALUES (?)", (stream,))
-                (number,) = connection.execute(
-                    "SELECT number FROM streams WHERE name = ?", (stream,)
-                ).fetchone()
-                numbers[stream] = number
-            rows.append((position, at, event_id, number))
-        connection.executemany("INSERT INTO records VALUES (?, ?, ?, ?)", rows)
+        new = list({stream: None for _, _, stream in records if stream not in numbers})
+        if new:
+            connection.executemany(
+                "INSERT OR IGNORE INTO streams (name) VALUES (?)", ((s,) for s in new)
+            )
+            for start in range(0, len(new), _LOOKUP):
+                chunk = new[start : start + _LOOKUP]
+                query = (
+                    "SELECT name, number FROM streams "  # noqa: S608 - placeholders only
+                    f"WHERE name IN ({','.join('?' * len(chunk))})"
+                )
+                numbers.update(connection.execute(query, chunk).fetchall())
+        connection.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, ?)",
+            (
+                (position, at, event_id, numbers[stream])
+                for position, (at, event_id, stream) in enumerate(records, start=first)
+            ),
+        )
         connection.execute(
             "INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
             (index.head, index.head_hash, index.size),
