@@ -10,7 +10,9 @@ The default run is short (a few seconds a backend). For a longer hunt::
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -27,12 +29,40 @@ from hypothesis.stateful import (
 )
 
 from sitrep_core import ConflictError, DuplicateIdError, Event, EventLog, open_log
+from sitrep_core.stores._jsonl_index import index_path
 
 if TYPE_CHECKING:
     from conftest import Targets
 
 EXAMPLES = trials("SITREP_STATEFUL_EXAMPLES", 10)
 STEPS = int(os.environ.get("SITREP_STATEFUL_STEPS", "15"))
+
+
+SPOILS = ("deleted", "cut short", "garbage", "a row lost", "lines moved", "streams lost")
+
+
+def spoil_copy(copy: Path, spoil: str) -> None:
+    if not copy.exists():
+        return
+    if spoil == "deleted":
+        copy.unlink()
+    elif spoil == "cut short":
+        copy.write_bytes(copy.read_bytes()[: copy.stat().st_size // 2])
+    elif spoil == "garbage":
+        copy.write_bytes(b"not an index\n" * 8)
+    else:
+        statement = {
+            "a row lost": "DELETE FROM records WHERE position = (SELECT count(*) FROM records)",
+            "lines moved": "UPDATE records SET at = at + 1",
+            "streams lost": "DELETE FROM streams",
+        }[spoil]
+        try:
+            with sqlite3.connect(copy) as connection:
+                connection.execute(statement)
+        except sqlite3.DatabaseError:
+            pass  # already not a database: spoilt enough
+        finally:
+            connection.close()
 
 
 def machine_for(
@@ -122,6 +152,15 @@ def machine_for(
         @rule()
         def reopen(self) -> None:
             self.log.close()
+            self.log = open_log(self.target)
+
+        @precondition(lambda self: targets.backend == "jsonl" and self.model)
+        @rule(spoil=st.sampled_from(SPOILS))
+        def spoil_the_index_copy(self, spoil: str) -> None:
+            """The copy of the index beside a JSON Lines log lost, damaged or pointing
+            elsewhere: the log behaves the same, before and after a reopen."""
+            self.log.close()
+            spoil_copy(index_path(Path(self.target)), spoil)
             self.log = open_log(self.target)
 
         @rule(data=st.data())
