@@ -13,11 +13,11 @@ import errno
 import fcntl
 import os
 import warnings
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 import orjson
 
@@ -45,6 +45,8 @@ from ._jsonl_lines import (
 from ._jsonl_lines import seek_position as _seek_position
 from ._log import ChainCheck, Clock, EventLog, StoredEvent, StoredRow
 
+T = TypeVar("T")
+
 _NOT_A_RECORD = "not a log record (not the JSON of one)"
 _REREADS = 3
 """How often a reader starts again a batch whose records do not follow on."""
@@ -69,13 +71,13 @@ class JsonlLog(EventLog):
         super().__init__(codec, clock=clock)
         self.path = Path(path)
         self._fd: int | None = None
+        self._index = LineIndex()
         if not self.path.exists() and not readonly:
             if not create:
                 raise FileNotFoundError(f"{self.path}: no such log")
             create_file(self.path)  # False: another process created it first; open theirs
         self.readonly = readonly
         self._fd = self._open()
-        self._index = LineIndex()
         try:
             with open(self.path, "rb") as handle:
                 # what the copy of the index beside the log holds, checked against it
@@ -108,9 +110,7 @@ class JsonlLog(EventLog):
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        index = getattr(self, "_index", None)
-        if index is not None:
-            index.close()
+        self._index.close()
 
     def _fileno(self) -> int:
         if self._fd is None:
@@ -155,6 +155,15 @@ class JsonlLog(EventLog):
         self._index = LineIndex()
         if refresh:
             self._index_new_batches(recover=False)
+
+    def _looked_up(self, lookup: Callable[[LineIndex], T]) -> T:
+        """``lookup`` of the index (thread lock held); when the copy beside the log
+        fails it, ``lookup`` again without the copy."""
+        try:
+            return lookup(self._index)
+        except CopyError:
+            self._forget_copy()
+            return lookup(self._index)
 
     def _index_new_batches(self, *, recover: bool) -> None:
         index = self._index
@@ -331,14 +340,9 @@ class JsonlLog(EventLog):
     def _find(self, event_ids: Collection[str]) -> Mapping[str, StoredEvent]:
         with self._thread_lock:
             self._refresh(recover=False)
-            try:
-                return self._found(event_ids)
-            except CopyError:
-                self._forget_copy()
-                return self._found(event_ids)
+            return self._looked_up(lambda index: self._found(index, event_ids))
 
-    def _found(self, event_ids: Collection[str]) -> dict[str, StoredEvent]:
-        index = self._index
+    def _found(self, index: LineIndex, event_ids: Collection[str]) -> dict[str, StoredEvent]:
         wanted = sorted(index.positions_of(event_ids).items(), key=lambda item: item[1])
         offsets = [index.offset_of(position) for _, position in wanted]
         streams = [index.stream_of(position) for _, position in wanted]
@@ -363,11 +367,7 @@ class JsonlLog(EventLog):
     def _stream_versions(self, streams: Collection[str]) -> Mapping[str, int]:
         with self._thread_lock:
             self._refresh(recover=False)
-            try:
-                return self._index.stream_versions(streams)
-            except CopyError:
-                self._forget_copy()
-                return self._index.stream_versions(streams)
+            return self._looked_up(lambda index: index.stream_versions(streams))
 
     def _write(self, rows: Sequence[StoredRow]) -> None:
         fd = self._fileno()
@@ -522,11 +522,7 @@ class JsonlLog(EventLog):
         with self._thread_lock:
             if row.position > self._index.head:
                 return row
-            try:
-                stream = self._index.stream_of(row.position)
-            except CopyError:
-                self._forget_copy()
-                stream = self._index.stream_of(row.position)
+            stream = self._looked_up(lambda index: index.stream_of(row.position))
         return StoredRow(
             row.position, row.prev, row.hash, row.event_bytes, stream, row.line, data=row.data
         )
@@ -535,11 +531,7 @@ class JsonlLog(EventLog):
         """The rows of one stream, each read where the index says it is."""
         with self._thread_lock:
             self._refresh(recover=False)
-            try:
-                found = self._index.stream_records(stream, from_position)
-            except CopyError:
-                self._forget_copy()
-                found = self._index.stream_records(stream, from_position)
+            found = self._looked_up(lambda index: index.stream_records(stream, from_position))
             base = self._index.base
         with open(self.path, "rb") as handle:
             for position, offset in found:
