@@ -108,26 +108,27 @@ class Copy:
 
     @_guarded
     def head(self) -> tuple[int, str, int, int] | None:
-        """(head, hash, size, lines) the copy says, or None when it is not one of ours."""
+        """(head, hash, size, lines) the copy says, or None when it is not one of ours
+        or lacks a row of a record up to its head (a row edited in place is found out
+        when it is read). Read in one transaction: a writer may be extending it."""
         with self._lock:
-            row = self.connection().execute("SELECT * FROM copy").fetchone()
+            connection = self.connection()
+            connection.execute("BEGIN")
+            try:
+                row = connection.execute("SELECT * FROM copy").fetchone()
+                (rows,) = connection.execute("SELECT count(*) FROM records").fetchone()
+                (first,) = connection.execute("SELECT min(position) FROM records").fetchone()
+                (last,) = connection.execute("SELECT max(position) FROM records").fetchone()
+            finally:
+                connection.execute("COMMIT")
         if row is None or row[0] != FORMAT:
             return None
         _, head, digest, size, lines = row
         if not all(type(v) is int for v in (head, size, lines)) or type(digest) is not str:
             return None
+        if (rows, first, last) != (head, 1, head):
+            return None
         return head, digest, size, lines
-
-    @_guarded
-    def has_every_record(self, head: int) -> bool:
-        """Whether the copy holds a row for each position from 1 to ``head`` (no row
-        lost; a row edited in place is found out when it is read)."""
-        with self._lock:
-            connection = self.connection()
-            (rows,) = connection.execute("SELECT count(*) FROM records").fetchone()
-            (first,) = connection.execute("SELECT min(position) FROM records").fetchone()
-            (last,) = connection.execute("SELECT max(position) FROM records").fetchone()
-        return (rows, first, last) == (head, 1, head)
 
     @_guarded
     def batch_ending_at(self, size: int) -> tuple[int, str, int] | None:
@@ -514,7 +515,7 @@ def _checked(log: Path, handle: IO[bytes], copy: Copy) -> tuple[int, str, int, i
     at = copy.record(head)[0]
     if _line_at(handle, at, size) != (head, digest):
         return None  # a copy of another log, or of this one before it was rewritten
-    return said if copy.has_every_record(head) else None
+    return said
 
 
 def _refuse_a_cut_back(
