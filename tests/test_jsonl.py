@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from sitrep_core import (
     TornTailWarning,
     open_log,
 )
-from sitrep_core.stores._jsonl import JsonlLog
+from sitrep_core.stores._jsonl import STREAMED_BATCH, JsonlLog
 from sitrep_core.stores._jsonl_index import index_path
 from sitrep_core.stores._log import chain_hash
 
@@ -266,6 +267,73 @@ def test_a_reader_inside_a_torn_batch_reads_what_replaced_it(path: Path, tmp_pat
             writer.append(sample_event(n, id=f"new{n}") for n in range(150))
         rest = [r.event.id for r in stream]
     assert rest == [f"new{n}" for n in range(150)]
+
+
+LARGE = STREAMED_BATCH + 200
+"""Lines of a batch large enough to be read as it goes."""
+
+
+def test_a_large_batch_is_read_as_it_goes_and_reads_the_same(path: Path) -> None:
+    fill(path, 8, LARGE, 3)
+    expected = [f"e{n}" for n in range(LARGE + 11)]
+    with open_log(path) as log:
+        stream = log.read()
+        assert [next(stream).event.id for _ in range(8)] == expected[:8]  # every type once
+        tracemalloc.start()
+        try:
+            assert [next(stream).event.id for _ in range(2)] == expected[8:10]
+            held = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert held < path.stat().st_size // 10  # the batch is not held to be read
+        assert [r.event.id for r in stream] == expected[10:]
+        assert [r.position for r in log.read(LARGE)] == list(range(LARGE, LARGE + 12))
+        assert log.verify().ok
+    index_path(path).unlink()  # a reader that indexes the file itself
+    with open_log(path) as log:
+        assert ids(log) == expected and log.get(f"e{LARGE}").position == LARGE + 1  # type: ignore[union-attr]
+
+
+def test_a_large_batch_in_flight_is_not_read(path: Path, tmp_path: Path) -> None:
+    fill(path, 2)
+    lines = batch_lines(tmp_path, LARGE, path)
+    before = path.stat().st_size
+    with open_log(path) as reader:
+        for cut in (1, LARGE // 2, LARGE - 1):
+            with path.open("ab") as writer:  # a writer's lines arrive, not all of them yet
+                writer.write(b"".join(lines[:cut]))
+            assert ids(reader) == ["e0", "e1"]
+            os.truncate(path, before)
+        with path.open("ab") as writer:
+            writer.write(b"".join(lines))
+        assert ids(reader) == ["e0", "e1", *(f"x{n}" for n in range(LARGE))]
+
+
+def test_a_line_damaged_inside_a_large_batch_is_named_after_the_lines_before_it(
+    path: Path,
+) -> None:
+    fill(path, 1, LARGE)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[500] = lines[500].replace(b'"occurred":"2017-08', b'"occurred":"2017-09')
+    path.write_bytes(b"".join(lines))
+    read: list[str] = []
+    with open_log(path) as log, pytest.raises(CorruptLogError) as caught:
+        read.extend(r.event.id for r in log.read())
+    assert caught.value.line == 501 and read == [f"e{n}" for n in range(500)]
+
+
+def test_a_reader_inside_a_large_torn_batch_reads_what_replaced_it(
+    path: Path, tmp_path: Path
+) -> None:
+    fill(path, 3)
+    torn_batch(path, tmp_path, LARGE)
+    with open_log(path) as reader, open_log(path) as writer:
+        stream = reader.read()
+        assert [next(stream).event.id for _ in range(3)] == ["e0", "e1", "e2"]
+        with pytest.warns(TornTailWarning):
+            writer.append(sample_event(n, id=f"new{n}") for n in range(LARGE))
+        rest = [r.event.id for r in stream]
+    assert rest == [f"new{n}" for n in range(LARGE)]
 
 
 class Interleaved:

@@ -48,6 +48,11 @@ from ._log import ChainCheck, Clock, EventLog, StoredEvent, StoredRow
 T = TypeVar("T")
 
 _NOT_A_RECORD = "not a log record (not the JSON of one)"
+_CHANGED = "the file changed while it was read (run 'sitrep verify')"
+STREAMED_BATCH = 1000
+"""Lines a batch must have for a reader to read it as it goes, once it has found the
+whole batch in the file, rather than hold it until its last line (a batch of a
+million events would otherwise be held whole)."""
 _REREADS = 3
 """How often a reader starts again a batch whose records do not follow on."""
 
@@ -444,6 +449,7 @@ class JsonlLog(EventLog):
             start = max(from_position, 1)
             line_no = self._seek(handle, start)
             held: list[Line] = []
+            streaming: Line | None = None  # the last line of a whole batch read as it goes
             offset = held_at = handle.tell()
             rereads = 0
             while line := handle.readline():
@@ -451,10 +457,23 @@ class JsonlLog(EventLog):
                 if not line.endswith(b"\n"):
                     # a write in progress, or a torn tail not yet recovered; unless it
                     # cannot be the start of a record
-                    if not held and not could_start_a_record(line):
+                    if not held and not streaming and not could_start_a_record(line):
                         yield StoredRow(line_no, "", "", b"", line=line_no, problem=_NOT_A_RECORD)
                     return
                 parsed = parse_line(line, line_no)
+                if streaming is not None:
+                    if (
+                        parsed is None
+                        or not follows(streaming, parsed)
+                        or parsed.more != streaming.more - 1
+                    ):
+                        # the file changed under a batch found whole: report it there
+                        yield StoredRow(line_no, "", "", b"", line=line_no, problem=_CHANGED)
+                        return
+                    yield self._row(parsed)
+                    streaming = parsed if parsed.more else None
+                    offset += len(line)
+                    continue
                 if held and not follows(held[-1], parsed) and rereads < _REREADS:
                     # a crashed writer's batch, cut off by a writer's recovery and written
                     # over while we read it: read again from where it began (a batch that
@@ -480,6 +499,12 @@ class JsonlLog(EventLog):
                         damage=True,
                     )
                     return
+                if not held and parsed.more >= STREAMED_BATCH and _whole_batch(handle, parsed):
+                    # a large batch, whole in the file: read as it goes, not held
+                    yield self._row(parsed)
+                    streaming = parsed
+                    offset += len(line)
+                    continue
                 if not held:
                     held_at = offset
                 offset += len(line)
@@ -487,11 +512,12 @@ class JsonlLog(EventLog):
                 if parsed.more:
                     continue
                 for record in held:
-                    yield (
-                        record.row if record.row.stream is not None else self._streamed(record.row)
-                    )
+                    yield self._row(record)
                 held.clear()
                 rereads = 0
+
+    def _row(self, line: Line) -> StoredRow:
+        return line.row if line.row.stream is not None else self._streamed(line.row)
 
     def _seek(self, file: IO[bytes], start: int) -> int:
         """Put ``file`` at the line of record ``start`` (or before it); the line number
@@ -548,6 +574,24 @@ class JsonlLog(EventLog):
                     yield StoredRow(position, "", "", b"", line=position, problem=_NOT_A_RECORD)
                     return
                 yield parsed.row if parsed.row.stream is not None else self._streamed(parsed.row)
+
+
+def _whole_batch(file: IO[bytes], first: Line) -> bool:
+    """Whether the lines of the batch that ``first`` starts are all in ``file`` after
+    it, whole and following on, with their batch markers (``file`` left where it was).
+    A batch found otherwise is read as any other, held until its last line."""
+    at = file.tell()
+    try:
+        last = first
+        for _ in range(first.more):
+            line = file.readline()
+            parsed = parse_line(line) if line.endswith(b"\n") else None
+            if parsed is None or not follows(last, parsed) or parsed.more != last.more - 1:
+                return False
+            last = parsed
+        return True
+    finally:
+        file.seek(at)
 
 
 def _starts_record(file: IO[bytes], position: int) -> bool:
