@@ -48,11 +48,10 @@ from ._log import ChainCheck, Clock, EventLog, StoredEvent, StoredRow
 T = TypeVar("T")
 
 _NOT_A_RECORD = "not a log record (not the JSON of one)"
-_CHANGED = "the file changed while it was read (run 'sitrep verify')"
 STREAMED_BATCH = 1000
-"""Lines a batch must have for a reader to read it as it goes, once it has found the
-whole batch in the file, rather than hold it until its last line (a batch of a
-million events would otherwise be held whole)."""
+"""Lines a batch must have for a reader to read it a part of as many lines at a time,
+once it has found the whole batch in the file, rather than hold it until its last
+line (a batch of a million events would otherwise be held whole)."""
 _REREADS = 3
 """How often a reader starts again a batch whose records do not follow on."""
 
@@ -450,6 +449,7 @@ class JsonlLog(EventLog):
             line_no = self._seek(handle, start)
             held: list[Line] = []
             streaming: Line | None = None  # the last line of a whole batch read as it goes
+            part: list[Line] = []  # of that batch, not yet yielded
             offset = held_at = handle.tell()
             rereads = 0
             while line := handle.readline():
@@ -462,16 +462,22 @@ class JsonlLog(EventLog):
                     return
                 parsed = parse_line(line, line_no)
                 if streaming is not None:
-                    if (
-                        parsed is None
-                        or not follows(streaming, parsed)
-                        or parsed.more != streaming.more - 1
-                    ):
-                        # the file changed under a batch found whole: report it there
-                        yield StoredRow(line_no, "", "", b"", line=line_no, problem=_CHANGED)
+                    # a batch found whole, read a part at a time: what is wrong in it is
+                    # reported as in any other (a line that does not follow on, by the
+                    # chain check)
+                    if parsed is None or parsed.more != streaming.more - 1:
+                        yield from (self._row(record) for record in part)
+                        yield (
+                            StoredRow(line_no, "", "", b"", line=line_no, problem=_NOT_A_RECORD)
+                            if parsed is None
+                            else _markers_broken(parsed, line_no)
+                        )
                         return
-                    yield self._row(parsed)
+                    part.append(parsed)
                     streaming = parsed if parsed.more else None
+                    if streaming is None or len(part) >= STREAMED_BATCH:
+                        yield from (self._row(record) for record in part)
+                        part.clear()
                     offset += len(line)
                     continue
                 if held and not follows(held[-1], parsed) and rereads < _REREADS:
@@ -489,19 +495,15 @@ class JsonlLog(EventLog):
                     return
                 if held and parsed.more != held[-1].more - 1:
                     yield from (record.row for record in held)
-                    yield StoredRow(
-                        parsed.row.position,
-                        "",
-                        "",
-                        b"",
-                        line=line_no,
-                        problem="the batch markers do not follow on (a line was removed or added)",
-                        damage=True,
-                    )
+                    yield _markers_broken(parsed, line_no)
                     return
-                if not held and parsed.more >= STREAMED_BATCH and _whole_batch(handle, parsed):
-                    # a large batch, whole in the file: read as it goes, not held
-                    yield self._row(parsed)
+                if (
+                    not held
+                    and parsed.more >= STREAMED_BATCH
+                    and _whole_batch(handle, parsed, line, offset)
+                ):
+                    # a large batch, whole in the file: read a part at a time, not held
+                    part.append(parsed)
                     streaming = parsed
                     offset += len(line)
                     continue
@@ -576,22 +578,37 @@ class JsonlLog(EventLog):
                 yield parsed.row if parsed.row.stream is not None else self._streamed(parsed.row)
 
 
-def _whole_batch(file: IO[bytes], first: Line) -> bool:
-    """Whether the lines of the batch that ``first`` starts are all in ``file`` after
-    it, whole and following on, with their batch markers (``file`` left where it was).
-    A batch found otherwise is read as any other, held until its last line."""
-    at = file.tell()
+def _whole_batch(file: IO[bytes], first: Line, first_line: bytes, at: int) -> bool:
+    """Whether the batch that ``first`` starts (its line ``first_line``, at byte ``at``)
+    is all in ``file``: as many whole lines after it as it says, the last of them its
+    last record, and its first line still there when that was found (not a torn
+    batch that another writer's replaced meanwhile). ``file`` is left where it was. A
+    batch found otherwise is read as any other, held until its last line."""
+    here = file.tell()
     try:
-        last = first
-        for _ in range(first.more):
-            line = file.readline()
-            parsed = parse_line(line) if line.endswith(b"\n") else None
-            if parsed is None or not follows(last, parsed) or parsed.more != last.more - 1:
+        for _ in range(first.more - 1):
+            if not file.readline().endswith(b"\n"):
                 return False
-            last = parsed
-        return True
-    finally:
+        last = file.readline()
+        parsed = parse_line(last) if last.endswith(b"\n") else None
+        if parsed is None or parsed.more or parsed.row.position != first.row.position + first.more:
+            return False
         file.seek(at)
+        return file.readline() == first_line
+    finally:
+        file.seek(here)
+
+
+def _markers_broken(parsed: Line, line_no: int) -> StoredRow:
+    return StoredRow(
+        parsed.row.position,
+        "",
+        "",
+        b"",
+        line=line_no,
+        problem="the batch markers do not follow on (a line was removed or added)",
+        damage=True,
+    )
 
 
 def _starts_record(file: IO[bytes], position: int) -> bool:
