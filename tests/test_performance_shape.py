@@ -7,11 +7,13 @@ does not (timings are the benchmarks' job: ``benchmarks/bench_replay.py``).
 - a replay or a report after one new event, from live checkpoints, reads that event
   (and the one record that proves the checkpoint is of this log), not the log;
 - a reader that has not indexed a JSON Lines file finds a position by bisection;
+- an encoded event costs its length in memory, not the JSON writer's buffer;
 """
 
 from __future__ import annotations
 
 import sys
+import tracemalloc
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -257,3 +259,21 @@ def test_a_fresh_reader_finds_a_position_by_bisection(tmp_path: Path) -> None:
         assert _seek_position(handle, 6001) is None  # past the end: read line by line
     fresh = sr.open_log(path)
     assert [r.position for _, r in zip(range(2), fresh.read(4321), strict=False)] == [4321, 4322]
+
+
+def test_an_encoded_event_holds_no_more_memory_than_its_bytes() -> None:
+    """A batch holds its events' encoded bytes until it is written: each must cost
+    about its length, not the JSON writer's whole buffer."""
+    codec = sr.Codec()
+    events = list(synthetic.events(1000))
+    for event in events:  # the codec makes each type's functions when first used
+        codec.encode(event)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        encoded = [codec.encode(event) for event in events]
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    length = sum(map(len, encoded))
+    assert held < 1.5 * length + 100 * len(encoded), (held, length)
