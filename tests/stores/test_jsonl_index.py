@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -208,3 +209,18 @@ def test_a_row_edited_in_the_copy_is_found_out_when_it_is_read(path: Path, edit:
         assert [r.position for r in log.read(3)] == [3, 4, 5]
         log.append([sample_event(5, id="e5")])
     assert same(loaded(path), rebuilt(path))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write any file")
+def test_a_copy_this_user_may_only_read_is_used_and_left_as_it_is(path: Path) -> None:
+    fill(path, 3)
+    index_path(path).chmod(0o444)
+    before = index_path(path).read_bytes()
+    with open_log(path) as log:
+        assert log._index.base == 3  # type: ignore[attr-defined]
+        assert log.get("e1").position == 2  # type: ignore[union-attr]
+        log.append([sample_event(7, id="later")])
+        assert log.get("later").position == 4  # type: ignore[union-attr]
+    assert index_path(path).read_bytes() == before
+    with open_log(path) as log:
+        assert [r.event.id for r in log.read()] == ["e0", "e1", "e2", "later"]
