@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import orjson
 import pytest
@@ -41,6 +42,7 @@ from _writers import sample_event
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import sitrep_core.stores._jsonl as jsonl_store
 from sitrep_core import Event, StoreUnavailableError, TornTailWarning
 from sitrep_core.stores._jsonl import JsonlLog
 from sitrep_core.stores._sqlite import SqliteLog
@@ -148,11 +150,19 @@ steps = st.lists(
 )
 
 
+@pytest.mark.parametrize("part", [jsonl_store.WRITE_LINES, 7], ids=["whole", "in parts"])
 @fault_settings
 @given(steps=steps, reopen=st.booleans())
-def test_jsonl_append_on_a_failing_disk(steps: list[tuple[int, str, int]], reopen: bool) -> None:
+def test_jsonl_append_on_a_failing_disk(
+    part: int, steps: list[tuple[int, str, int]], reopen: bool
+) -> None:
+    """``part``: lines written at a time (a batch of more is written in several)."""
     counts = FIGURES.setdefault("jsonl disk faults", Counter())
-    with tempfile.TemporaryDirectory() as folder, time_limit(60):
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        time_limit(60),
+        mock.patch.object(jsonl_store, "WRITE_LINES", part),
+    ):
         path = Path(folder) / "log.jsonl"
         log = JsonlLog(path)
         log.append(batch("first", 3))

@@ -52,6 +52,8 @@ STREAMED_BATCH = 1000
 """Lines a batch must have for a reader to read it a part of as many lines at a time,
 once it has found the whole batch in the file, rather than hold it until its last
 line (a batch of a million events would otherwise be held whole)."""
+WRITE_LINES = 10_000
+"""Lines of a batch encoded and written at a time."""
 _REREADS = 3
 """How often a reader starts again a batch whose records do not follow on."""
 
@@ -377,24 +379,35 @@ class JsonlLog(EventLog):
         fd = self._fileno()
         index = self._index
         last = len(rows) - 1
-        lines = [encode_line(row, last - number) for number, row in enumerate(rows)]
-        payload = b"".join(lines)
-        view = memoryview(payload)
+        lengths: list[int] = []
         written = 0
         try:
-            while written < len(payload):
-                written += os.write(fd, view[written:])
+            # a part of the batch encoded and written at a time: a batch of a million
+            # events is not held twice more as lines and as one string of bytes
+            for start in range(0, len(rows), WRITE_LINES):
+                part = [
+                    encode_line(row, last - number)
+                    for number, row in enumerate(rows[start : start + WRITE_LINES], start)
+                ]
+                lengths.extend(map(len, part))
+                payload = memoryview(b"".join(part))
+                del part
+                done = 0
+                while done < len(payload):
+                    done += os.write(fd, payload[done:])
+                written += done
             os.fsync(fd)
         except OSError as exc:
-            raise self._write_failed(exc, whole=written == len(payload)) from exc
+            whole = len(lengths) == len(rows) and written == sum(lengths)
+            raise self._write_failed(exc, whole=whole) from exc
         except BaseException:
             self._cut_back()
             raise
         offset = index.size
-        for row, line in zip(rows, lines, strict=True):
+        for row, length in zip(rows, lengths, strict=True):
             assert row.event is not None and row.stream is not None
             index.add(offset, row.event.id, row.stream, row.hash)
-            offset += len(line)
+            offset += length
         index.commit(offset, index.lines + len(rows))
         save(self.path, index)
 
