@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 import tracemalloc
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -320,6 +321,22 @@ def test_a_line_damaged_inside_a_large_batch_is_named_after_the_lines_before_it(
     with open_log(path) as log, pytest.raises(CorruptLogError) as caught:
         read.extend(r.event.id for r in log.read())
     assert caught.value.line == 501 and read == [f"e{n}" for n in range(500)]
+
+
+@pytest.mark.parametrize("mid_line", [False, True], ids=["at a line's end", "inside a line"])
+def test_a_large_batch_cut_while_it_is_read_is_reported(path: Path, mid_line: bool) -> None:
+    """A batch found whole is not cut by any writer; a file cut under a reader anyway
+    (by hand, or a disk) is reported, not taken for the end of the log."""
+    fill(path, 1, LARGE)
+    ends = list(accumulate(map(len, path.read_bytes().splitlines(keepends=True))))
+    with open_log(path) as log:
+        stream = log.read()
+        assert [next(stream).position for _ in range(STREAMED_BATCH + 10)][-1] == (
+            STREAMED_BATCH + 10
+        )
+        os.truncate(path, ends[3 * STREAMED_BATCH] - (20 if mid_line else 0))
+        with pytest.raises(CorruptLogError, match="cut inside a batch"):
+            list(stream)
 
 
 def test_a_reader_inside_a_large_torn_batch_reads_what_replaced_it(

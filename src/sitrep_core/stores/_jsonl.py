@@ -48,6 +48,7 @@ from ._log import ChainCheck, Clock, EventLog, StoredEvent, StoredRow
 T = TypeVar("T")
 
 _NOT_A_RECORD = "not a log record (not the JSON of one)"
+_CUT = "the file was cut inside a batch while it was read"
 STREAMED_BATCH = 1000
 """Lines a batch must have for a reader to read it a part of as many lines at a time,
 once it has found the whole batch in the file, rather than hold it until its last
@@ -469,8 +470,11 @@ class JsonlLog(EventLog):
                 line_no += 1
                 if not line.endswith(b"\n"):
                     # a write in progress, or a torn tail not yet recovered; unless it
-                    # cannot be the start of a record
-                    if not held and not streaming and not could_start_a_record(line):
+                    # cannot be the start of a record, or it cuts a batch found whole
+                    if streaming is not None:
+                        yield from (self._row(record) for record in part)
+                        yield StoredRow(line_no, "", "", b"", line=line_no, problem=_CUT)
+                    elif not held and not could_start_a_record(line):
                         yield StoredRow(line_no, "", "", b"", line=line_no, problem=_NOT_A_RECORD)
                     return
                 parsed = parse_line(line, line_no)
@@ -530,6 +534,10 @@ class JsonlLog(EventLog):
                     yield self._row(record)
                 held.clear()
                 rereads = 0
+            if streaming is not None:  # the file ends inside a batch found whole: cut
+                yield from (self._row(record) for record in part)
+                yield StoredRow(line_no + 1, "", "", b"", line=line_no + 1, problem=_CUT)
+                return
 
     def _row(self, line: Line) -> StoredRow:
         return line.row if line.row.stream is not None else self._streamed(line.row)
