@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import attrs
 import orjson
@@ -331,3 +332,29 @@ def test_a_log_of_the_first_schema_gets_its_streams_filled_in(path: Path) -> Non
         assert log.schema_version == SCHEMA_VERSION
         assert [r.stream for r in log.read()] == ["convoy:qalamoun-convoy"] * 3
         assert log.stream_version("convoy:qalamoun-convoy") == 3 and log.verify()
+
+
+def test_threads_opening_a_new_log_at_once_all_open_it(tmp_path: Path) -> None:
+    """Each opener switches a new database to WAL mode; SQLite does not wait for the
+    lock that switch takes, so openers that meet there try again instead of failing."""
+    for trial in range(30):
+        target = tmp_path / f"log-{trial}.sqlite"
+        start = threading.Barrier(8)
+        errors: list[BaseException] = []
+
+        def open_and_append(n: int, target: Path = target, start: Any = start) -> None:
+            start.wait()
+            try:
+                with open_log(target) as log:
+                    log.append([sample_event(n, id=f"e{n}")])
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_and_append, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        with open_log(target) as log:
+            assert log.head == 8 and log.verify().ok

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -129,7 +130,7 @@ class SqliteLog(EventLog):
             )
             self._conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             if not self.readonly:
-                mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                mode = _switch_to_wal(self._conn, timeout)
                 if str(mode).lower() != "wal":
                     raise CorruptLogError(
                         f"cannot switch the database to WAL mode (it is in {mode} mode)",
@@ -364,3 +365,17 @@ class SqliteLog(EventLog):
                     None if row_stream is None else str(row_stream),
                 )
             start = int(page[-1][0]) + 1
+
+
+def _switch_to_wal(conn: sqlite3.Connection, timeout: float) -> str:
+    """Put the database in WAL mode; the mode it is in. Processes or threads opening a
+    new database at once find it locked by one another's switch at once (SQLite does
+    not wait for that lock), so the switch is tried again until ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
