@@ -268,6 +268,11 @@ def check_after_crash(
     if backend == "jsonl":
         raw = Path(target).read_bytes()
         torn = len(raw) - committed_end(raw)
+    if backend == "postgresql":
+        # a killed client's transaction ends on the server a moment later (its COMMIT may
+        # have been sent): wait for the writers' lock it held, then look
+        with open_log(target) as waiting, waiting.exclusive():
+            pass
 
     with open_log(target) as log:
         # readers see only whole batches, and need no recovery
