@@ -21,8 +21,9 @@ import itertools
 import os
 import random
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sitrep_core import (
@@ -104,6 +105,27 @@ def sample_event(index: int, *, id: str | None = None, variant: int = 0) -> Even
         quote=f"we will continue to monitor ({index + variant})",
         **common,
     )
+
+
+def in_threads(work: Callable[[int], object], count: int) -> list[BaseException]:
+    """Run ``work(0)`` ... ``work(count - 1)`` each in a thread of its own, all at once;
+    what they raised (a test asserts there is nothing)."""
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(n: int) -> None:
+        start.wait()
+        try:
+            work(n)
+        except BaseException as exc:  # reported to the caller
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors
 
 
 def write_batches(

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 import pytest
 from _trials import trials
-from _writers import crash_batch_sizes, crash_writer, sample_event, write_batches
+from _writers import crash_batch_sizes, crash_writer, in_threads, sample_event, write_batches
 
 from sitrep_core import Codec, TornTailWarning, open_log
 
@@ -166,27 +166,16 @@ def assert_whole_lines(path: Path, total: int) -> None:
 
 
 def test_threads_with_their_own_handles(targets: Targets) -> None:
-    import threading
-
     target = targets.new()
     if targets.backend == "jsonl":
         open_log(target).close()  # threads of one process share the creation
-    errors: list[BaseException] = []
 
     def work(n: int) -> None:
-        try:
-            with open_log(target) as log:
-                for b in range(10):
-                    log.append(sample_event(b * 3 + i, id=f"t{n}-b{b}-e{i}") for i in range(3))
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
+        with open_log(target) as log:
+            for b in range(10):
+                log.append(sample_event(b * 3 + i, id=f"t{n}-b{b}-e{i}") for i in range(3))
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert in_threads(work, 4) == []
     with open_log(target) as log:
         assert log.verify().ok
         ids = [r.event.id for r in log.read()]

@@ -12,12 +12,11 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import attrs
 import orjson
 import pytest
-from _writers import sample_event
+from _writers import in_threads, sample_event
 
 from sitrep_core import (
     CorruptLogError,
@@ -339,22 +338,11 @@ def test_threads_opening_a_new_log_at_once_all_open_it(tmp_path: Path) -> None:
     lock that switch takes, so openers that meet there try again instead of failing."""
     for trial in range(30):
         target = tmp_path / f"log-{trial}.sqlite"
-        start = threading.Barrier(8)
-        errors: list[BaseException] = []
 
-        def open_and_append(n: int, target: Path = target, start: Any = start) -> None:
-            start.wait()
-            try:
-                with open_log(target) as log:
-                    log.append([sample_event(n, id=f"e{n}")])
-            except BaseException as exc:  # reported below
-                errors.append(exc)
+        def open_and_append(n: int, target: Path = target) -> None:
+            with open_log(target) as log:
+                log.append([sample_event(n, id=f"e{n}")])
 
-        threads = [threading.Thread(target=open_and_append, args=(n,)) for n in range(8)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        assert in_threads(open_and_append, 8) == []
         with open_log(target) as log:
             assert log.head == 8 and log.verify().ok
