@@ -2,7 +2,8 @@
 
 The library is a data path, each stage a package (or module) of ``sitrep_core``:
 errors < model < codec < imports < stores < projections < replay < report < renderers
-< frames < plugins < cli. ``imports`` (other tools' files read into events) needs only
+< frames < plugins < cli, after ``_exports`` (how a package loads a name when it is
+first used, which any stage may need). ``imports`` (other tools' files read into events) needs only
 the codec; ``frames`` (the log as a table) phrases events as the renderers do. A stage
 may import itself and the stages before it, never one after it, so that each can be
 read, tested and replaced knowing only what comes before. ``views.py`` and the
@@ -27,6 +28,7 @@ PACKAGE = "sitrep_core"
 SOURCE = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 
 STAGES = (
+    "_exports",
     "errors",
     "model",
     "codec",

@@ -8,6 +8,8 @@ does not (timings are the benchmarks' job: ``benchmarks/bench_replay.py``).
   (and the one record that proves the checkpoint is of this log), not the log;
 - a reader that has not indexed a JSON Lines file finds a position by bisection;
 - an encoded event costs its length in memory, not the JSON writer's buffer;
+- a command that appends, or shows a kept report, loads no renderer, report or
+  built-in projection (each ``sitrep`` command is a new process that would pay for it);
 """
 
 from __future__ import annotations
@@ -277,3 +279,62 @@ def test_an_encoded_event_holds_no_more_memory_than_its_bytes() -> None:
         tracemalloc.stop()
     length = sum(map(len, encoded))
     assert held < 1.5 * length + 100 * len(encoded), (held, length)
+
+
+# -- what a short command loads ---------------------------------------------------------
+
+RENDERING = (
+    "jinja2",
+    "babel",
+    "sitrep_core.report",
+    "sitrep_core.projections._convoys",
+    "sitrep_core.renderers._markdown",
+    "sitrep_core.renderers._html",
+    "sitrep_core.renderers._json",
+)
+"""Modules only a render (or a replay) needs."""
+
+_LOADED_AFTER = """
+import json, sys
+from sitrep_core.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def modules_loaded_by(*args: str) -> set[str]:
+    """The modules a new ``sitrep`` process has loaded when the command is done (the
+    installed plugins loaded, as a script's commands load them)."""
+    import json
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SITREP_")}
+    done = subprocess.run(
+        [sys.executable, "-c", _LOADED_AFTER, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stdout.splitlines()[-1]))
+
+
+def rendering_modules(loaded: set[str]) -> list[str]:
+    return sorted(m for m in loaded if m.split(".")[0] in RENDERING or m in RENDERING)
+
+
+def test_appending_and_showing_a_kept_report_load_nothing_that_renders(tmp_path: Path) -> None:
+    log = str(tmp_path / "log.jsonl")
+    with sr.open_log(log) as opened:
+        opened.append(list(synthetic.events(300, 7)))
+    add = ["add", log, "statement", "--occurred", "2017-08-29", "--speaker", "actor-01"]
+    added = modules_loaded_by(*add, "--subject", "ceasefire", "--stances", "condemns")
+    assert rendering_modules(added) == []
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    render = ["render", log, "-f", "markdown", "-o", str(tmp_path / "out.md"), *cache]
+    assert "sitrep_core.renderers._markdown" in modules_loaded_by(*render)  # rendered
+    assert rendering_modules(modules_loaded_by(*render)) == []  # kept, shown again

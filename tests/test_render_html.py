@@ -212,7 +212,7 @@ def svg_of(page: Page, kind: str, frame: str) -> str:
 # -- the renderer as a plugin ------------------------------------------------------------
 
 
-def test_the_renderer_is_a_plugin_like_any_other() -> None:
+def test_the_renderer_is_a_plugin_like_any_other(qalamoun: Report) -> None:
     manager = pluggy.PluginManager("sitrep")
     manager.add_hookspecs(sitrep_core.plugins._hookspecs)
     manager.register(dict(BUILTIN_PLUGINS)["sitrep_core.html"])
@@ -220,7 +220,7 @@ def test_the_renderer_is_a_plugin_like_any_other() -> None:
     assert [(r.format, r.extension, r.media_type) for r in renderers] == [
         ("html", ".html", "text/html")
     ]
-    assert renderers[0].render is render_html
+    assert renderers[0].render(qalamoun) == render_html(qalamoun)
 
 
 # -- the page -------------------------------------------------------------------------------

@@ -2,8 +2,14 @@
 
 The data path, one package or module a stage: model -> codec -> stores -> projections ->
 replay -> report -> renderers, with plugins and the cli on top.
+
+The report and the built-in projections are loaded when first used, so a program or
+command that only appends does not load them.
 """
 
+from typing import TYPE_CHECKING
+
+from . import _exports
 from .codec import Codec, Upcaster
 from .errors import (
     BrokenChainError,
@@ -40,9 +46,8 @@ from .model import (
     SubjectDefined,
 )
 from .plugins import PluginInfo, Plugins, hookimpl, render
-from .projections import Change, Projection
 from .renderers import Renderer, SectionRenderer
-from .replay import (
+from .replay import (  # not lazy: the function replay would be hidden by its package
     Checkpoints,
     CheckpointWarning,
     FileCheckpoints,
@@ -51,7 +56,6 @@ from .replay import (
     changes,
     replay,
 )
-from .report import Report, build_report
 from .stores import (
     AppendResult,
     CopyResult,
@@ -62,6 +66,10 @@ from .stores import (
     copy_log,
     open_log,
 )
+
+if TYPE_CHECKING:
+    from .projections import Change, Projection
+    from .report import Report, build_report
 
 __version__ = "0.1.0"
 
@@ -124,3 +132,14 @@ __all__ = [
     "render",
     "replay",
 ]
+
+__getattr__, __dir__ = _exports.lazy_exports(
+    __name__,
+    {
+        "Change": ".projections",
+        "Projection": ".projections",
+        "Report": ".report",
+        "build_report": ".report",
+    },
+    __all__,
+)

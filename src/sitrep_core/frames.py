@@ -25,13 +25,15 @@ from .errors import PluginError
 from .model import REFERENCE_TYPES, Event, FuzzyTime, Location
 from .model._time import MAX_TIME, MIN_TIME
 from .projections import Directory, Fact, Place, Projection, ViewContext
-from .renderers import event_phrase, plain
-from .replay import fold_log, moment, views_at
-from .report import Report
 from .stores import EventLog
 
 if TYPE_CHECKING:
     import pandas
+
+    from .report import Report
+
+# The renderers' phrasing and the replay are imported where used: an export plugin
+# imports this module to subclass EventsProjection, and every command loads plugins.
 
 __all__ = [
     "ACTOR_FIELDS",
@@ -252,6 +254,8 @@ def _actors(event: Event, names: Directory) -> tuple[str, ...]:
 
 def event_row(fact: Fact, names: Directory) -> EventRow:
     """One fact of the log as a row (``names`` resolves actors and places)."""
+    from .renderers import event_phrase, plain
+
     event = fact.event
     when: FuzzyTime = event.occurred
     at = where(event, names)
@@ -328,6 +332,8 @@ def event_rows(
 ) -> tuple[EventRow, ...]:
     """Every event of ``log`` standing at a moment, as rows in the order things happened
     (corrected events give their correction's row; retracted ones none)."""
+    from .replay import fold_log, moment, views_at
+
     state = fold_log(log, [_AllEvents()])
     views = views_at(state, moment(as_of), moment(known_at))
     rows: tuple[EventRow, ...] = views[_AllEvents.name]

@@ -3,31 +3,36 @@ authors: what each projection's view holds, and the document the built-in
 renderers lay out. See docs/plugins.md for what each field means.
 """
 
-from .projections import (
-    Actor,
-    Change,
-    Claim,
-    ConvoyView,
-    Detachment,
-    Directory,
-    Fact,
-    Figure,
-    Place,
-    Ref,
-    RoutePoint,
-    SourceView,
-    StanceEntry,
-    StanceView,
-    StatusView,
-    Subject,
-    TimelineEntry,
-    VehicleReport,
-    VehicleTally,
-    ViewContext,
-    Whereabouts,
-    fold_name,
-)
-from .report import Highlights, LogInfo, Section, Update
+from typing import TYPE_CHECKING
+
+from . import _exports
+
+if TYPE_CHECKING:
+    from .projections import (
+        Actor,
+        Change,
+        Claim,
+        ConvoyView,
+        Detachment,
+        Directory,
+        Fact,
+        Figure,
+        Place,
+        Ref,
+        RoutePoint,
+        SourceView,
+        StanceEntry,
+        StanceView,
+        StatusView,
+        Subject,
+        TimelineEntry,
+        VehicleReport,
+        VehicleTally,
+        ViewContext,
+        Whereabouts,
+        fold_name,
+    )
+    from .report import Highlights, LogInfo, Section, Update
 
 __all__ = [
     "Actor",
@@ -57,3 +62,38 @@ __all__ = [
     "Whereabouts",
     "fold_name",
 ]
+
+# loaded when first used: a plugin importing a view class for its annotations does
+# not load the report
+__getattr__, __dir__ = _exports.lazy_exports(
+    __name__,
+    {
+        "Actor": ".projections",
+        "Change": ".projections",
+        "Claim": ".projections",
+        "ConvoyView": ".projections",
+        "Detachment": ".projections",
+        "Directory": ".projections",
+        "Fact": ".projections",
+        "Figure": ".projections",
+        "Place": ".projections",
+        "Ref": ".projections",
+        "RoutePoint": ".projections",
+        "SourceView": ".projections",
+        "StanceEntry": ".projections",
+        "StanceView": ".projections",
+        "StatusView": ".projections",
+        "Subject": ".projections",
+        "TimelineEntry": ".projections",
+        "VehicleReport": ".projections",
+        "VehicleTally": ".projections",
+        "ViewContext": ".projections",
+        "Whereabouts": ".projections",
+        "fold_name": ".projections",
+        "Highlights": ".report",
+        "LogInfo": ".report",
+        "Section": ".report",
+        "Update": ".report",
+    },
+    __all__,
+)

@@ -11,7 +11,6 @@ import click
 import orjson
 
 from ..codec._codec import Codec
-from ..renderers import unstructure
 from ..stores._log import EventLog, Record
 
 PROGRESS_MIN = 2000
@@ -20,6 +19,8 @@ PROGRESS_MIN = 2000
 
 def to_json(value: Any, *, indent: bool = True) -> str:
     """Views, changes and records as JSON: cattrs unstructure, orjson, sorted keys."""
+    from ..renderers import unstructure  # the report's converter, loaded when used
+
     option = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
     if indent:
         option |= orjson.OPT_INDENT_2

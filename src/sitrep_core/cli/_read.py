@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CorruptLogError
-from ..projections import Directory, DirectoryProjection
-from ..renderers import change_phrase, event_phrase, plain
-from ..report import moment_as_given
 from ..stores import EventLog
 from ._failures import EXIT_FAILED, Failure, one_line
 from ._output import progress, record_json, to_json
 from ._run import MOMENT, check_types, chosen_projections, log_argument, opened, readable
+
+if TYPE_CHECKING:
+    from ..projections import Directory
+
+# The projections, replay and renderers are imported by the commands that use them:
+# every command of a run imports this module.
 
 
 @click.command(name="log")
@@ -47,6 +51,9 @@ def log_(
       sitrep log log.jsonl --from 100 --limit 20 --json
       sitrep log log.jsonl --stream convoy:qalamoun-convoy
     """
+    from ..projections import Directory
+    from ..renderers import event_phrase, plain
+
     with readable(target) as log:
         check_types(log.codec, types)
         names = Directory() if as_json else _directory(log)
@@ -67,6 +74,7 @@ def log_(
 def _directory(log: EventLog) -> Directory:
     """What the log's reference events call things, so a listing shows names, not keys
     (a replay of the directory alone: it reads only those events)."""
+    from ..projections import Directory, DirectoryProjection
     from ..replay._replay import replay
 
     directory = replay(log, [DirectoryProjection()])["directory"]
@@ -75,6 +83,8 @@ def _directory(log: EventLog) -> Directory:
 
 
 def _moment_text(value: str | None) -> str | None:
+    from ..report import moment_as_given
+
     found = moment_as_given(value)
     return None if found is None else found.text
 
@@ -135,6 +145,7 @@ def changes_(target: str, since: str, until: str | None, as_json: bool) -> None:
       sitrep changes log.jsonl --since 2017-08-31
       sitrep changes log.jsonl --since 2017-08-31 --until 2017-09-02T12:00Z --json
     """
+    from ..renderers import change_phrase, plain
     from ..replay import diff_views, fold_log, moment, views_at
 
     chosen = chosen_projections(())

@@ -7,13 +7,15 @@ tells the two apart.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..codec._codec import BUILTIN_UPCASTERS, Upcaster
 from ..model import BUILTIN_EVENT_TYPES, Event
-from ..projections import Projection, builtin_projections
 from ..renderers import HTML, JSON, MARKDOWN, Renderer
 from ._hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from ..projections import Projection
 
 
 class CorePlugin:
@@ -29,6 +31,9 @@ class CorePlugin:
 
     @hookimpl
     def sitrep_projections(self) -> Sequence[Projection[Any, Any]]:
+        # loaded when a replay asks: a command that only appends never does
+        from ..projections import builtin_projections
+
         return builtin_projections()
 
 

@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from ..renderers import Renderer, SectionRenderer
-
 if TYPE_CHECKING:
     from ..codec._codec import Upcaster
     from ..imports import Importer
     from ..model import Event
     from ..projections import Projection
+    from ..renderers import Renderer, SectionRenderer
 
 PROJECT = "sitrep"
 hookspec = pluggy.HookspecMarker(PROJECT)

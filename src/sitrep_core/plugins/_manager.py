@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 import pluggy
@@ -25,13 +25,15 @@ from ..codec import Codec, Upcaster
 from ..errors import PluginError
 from ..imports import Importer
 from ..model import Event
-from ..projections import Projection
 from ..renderers import Renderer, SectionRenderer
-from ..report import Report, build_report
 from ..stores import EventLog, open_log
 from . import _hookspecs
 from ._builtins import BUILTIN_PLUGINS
 from ._hookspecs import PROJECT
+
+if TYPE_CHECKING:
+    from ..projections import Projection
+    from ..report import Report
 
 ENTRY_POINT_GROUP = PROJECT
 """The entry-point group external plugins are found in: ``[project.entry-points.sitrep]``."""
@@ -234,6 +236,8 @@ class Plugins:
 
     def projections(self) -> list[Projection[Any, Any]]:
         """New instances of every plugin's projections, built-ins first."""
+        from ..projections import Projection  # loaded by the first replay, not before
+
         owners: dict[str, str] = {}
         found: list[Projection[Any, Any]] = []
         for plugin, projection in self._collect(
@@ -378,6 +382,8 @@ class Plugins:
     def report(self, log: EventLog, **options: Any) -> Report:
         """:func:`sitrep_core.build_report` with every plugin's projections, and their
         views laid out as sections the way their plugins say."""
+        from ..report import build_report
+
         report = build_report(log, projections=self.projections(), **options)
         return self.with_sections(report)
 

@@ -25,7 +25,6 @@ from ._geodata import load_basemap
 from ._map import NARROW as NARROW_MAP
 from ._map import WIDE as WIDE_MAP
 from ._map import RouteLegend, RouteMap, route_legend, route_map
-from ._renderer import Renderer
 from ._timeline_svg import NARROW as NARROW_TIMELINE
 from ._timeline_svg import WIDE as WIDE_TIMELINE
 from ._timeline_svg import timeline_plot
@@ -117,12 +116,3 @@ def render_html(report: Report) -> str:
             safe_url=safe_url,
         )
     )
-
-
-RENDERER = Renderer(
-    format="html",
-    render=render_html,
-    media_type="text/html",
-    extension=".html",
-    description="One self-contained HTML page: inline style and SVG, no script, no requests.",
-)

@@ -26,7 +26,6 @@ from ..codec._schema import DRAFT, _Builder, dumps
 from ..errors import SitrepError
 from ..model import Count, Event, FuzzyTime
 from ..report import REPORT_SCHEMA, Report
-from ._renderer import Renderer
 
 _OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
 
@@ -152,15 +151,6 @@ def report_schema() -> dict[str, Any]:
         **root,
         "$defs": builder.defs,
     }
-
-
-RENDERER = Renderer(
-    format="json",
-    render=render_json,
-    media_type="application/json",
-    extension=".json",
-    description=f"The report as stable JSON ({REPORT_SCHEMA}, see docs/report-schema.json)",
-)
 
 
 def main() -> None:

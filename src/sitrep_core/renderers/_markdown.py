@@ -27,7 +27,6 @@ from ._blocks import (
     Section,
 )
 from ._document import document
-from ._renderer import Renderer
 from ._urls import safe_url
 from ._words import Phrase, When
 
@@ -155,12 +154,3 @@ def markdown_of(doc: Document) -> str:
 def render_markdown(report: Report) -> str:
     """The report as a Markdown document (CommonMark; GitHub renders it the same)."""
     return markdown_of(document(report))
-
-
-RENDERER = Renderer(
-    format="markdown",
-    render=render_markdown,
-    media_type="text/markdown; charset=utf-8",
-    extension=".md",
-    description="A situation report in Markdown (CommonMark)",
-)

@@ -22,7 +22,6 @@ from ..projections import (
     DirectoryProjection,
     Projection,
     ViewContext,
-    builtin_projections,
 )
 from ..stores import EventLog
 from ._checkpoints import Checkpoints, CheckpointWarning
@@ -78,7 +77,11 @@ def with_directory(
 ) -> list[Projection[Any, Any]]:
     """The projections to fold (the built-in ones by default), the directory first:
     every view resolves names through it."""
-    chosen = list(projections) if projections is not None else builtin_projections()
+    if projections is None:
+        from ..projections import builtin_projections  # loaded by the first replay
+
+        projections = builtin_projections()
+    chosen = list(projections)
     directory = [p for p in chosen if p.name == "directory"]
     rest = [p for p in chosen if p.name != "directory"]
     return [*(directory[:1] or [DirectoryProjection()]), *directory[1:], *rest]
