@@ -15,10 +15,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sitrep_core
-from sitrep_core import Event, PluginError, Projection, Renderer, Report
+from sitrep_core import Event, PluginError, Projection, Renderer
 from sitrep_core.imports import Importer
 
 from ._codes import (
@@ -47,6 +47,9 @@ from ._rows import (
     event_date,
     fatalities,
 )
+
+if TYPE_CHECKING:
+    from sitrep_core import Report
 
 __version__ = "0.2.0"
 __all__ = [

@@ -32,7 +32,6 @@ from sitrep_core import (
     Strike,
 )
 from sitrep_core.frames import where
-from sitrep_core.renderers import event_phrase, plain
 from sitrep_core.views import Actor, Directory, Fact, Place, ViewContext
 
 from ._codes import (
@@ -451,6 +450,8 @@ def _join(values: Iterable[str]) -> str | None:
 def _notes(event: Event, names: Directory) -> str:
     if IMPORTED_TAG in event.tags:
         return event.notes or ""
+    from sitrep_core.renderers import event_phrase, plain  # Babel: loaded when a row is made
+
     text = f"{date_words(event)}, {plain(event_phrase(event, names))}."
     if isinstance(event, Strike) and event.convoy_hit is False:
         text += " The convoy was not hit."

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sitrep_core
-from sitrep_core import Projection, Renderer, Report
+from sitrep_core import Projection, Renderer
 from sitrep_core.frames import EventRow, EventsProjection, export_view
-from sitrep_core.views import ConvoyView, Place, Ref, RoutePoint
+from sitrep_core.views import Place, Ref
+
+if TYPE_CHECKING:
+    from sitrep_core import Report
+    from sitrep_core.views import ConvoyView, RoutePoint
 
 __version__ = "0.2.0"
 __all__ = [

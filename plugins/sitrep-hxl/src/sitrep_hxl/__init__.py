@@ -16,14 +16,17 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 import sitrep_core
-from sitrep_core import Count, FigureReported, Projection, Renderer, Report
+from sitrep_core import Count, FigureReported, Projection, Renderer
 from sitrep_core.frames import EventRow, EventsProjection, export_view
 from sitrep_core.views import Fact, ViewContext
+
+if TYPE_CHECKING:
+    from sitrep_core import Report
 
 __version__ = "0.1.0"
 __all__ = [

@@ -11,13 +11,16 @@ loaded (``Plugins.load().report(log)``, or ``sitrep render --format kml``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
+from typing import TYPE_CHECKING, Any
 
 import sitrep_core
-from sitrep_core import FuzzyTime, Projection, Renderer, Report
+from sitrep_core import FuzzyTime, Projection, Renderer
 from sitrep_core.frames import EventRow, EventsProjection, export_view
 from sitrep_core.views import Place
+
+if TYPE_CHECKING:
+    from sitrep_core import Report
 
 __version__ = "0.1.0"
 __all__ = [
@@ -49,6 +52,12 @@ PROJECTION = KmlEvents.name
 
 def _text(value: object) -> str:
     return escape(str(value))
+
+
+def quoteattr(value: str) -> str:
+    """An XML attribute's value in double quotes, escaped (``html.escape``, not
+    ``xml.sax.saxutils``, which loads urllib and ssl with it)."""
+    return f'"{escape(value)}"'
 
 
 def _point(lat: float, lon: float) -> str:

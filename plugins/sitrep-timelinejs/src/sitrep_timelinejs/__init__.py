@@ -14,14 +14,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import escape
 
 import sitrep_core
-from sitrep_core import FuzzyTime, Projection, Renderer, Report
+from sitrep_core import FuzzyTime, Projection, Renderer
 from sitrep_core.frames import EventRow, EventsProjection, export_view
-from sitrep_core.renderers import human_date, plain
+
+if TYPE_CHECKING:
+    from sitrep_core import Report
 
 __version__ = "0.1.0"
 __all__ = [
@@ -77,6 +79,8 @@ def _dates(when: FuzzyTime) -> tuple[dict[str, Any] | None, dict[str, Any] | Non
 
 def event_slide(row: EventRow) -> dict[str, Any] | None:
     """One event as a TimelineJS slide, or None when its date has no year to show."""
+    from sitrep_core.renderers import human_date, plain  # Babel: loaded when rendering
+
     when = FuzzyTime.parse(row.occurred)
     start, end = _dates(when)
     if start is None:
