@@ -13,7 +13,7 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 from markupsafe import escape as html_escape
@@ -23,13 +23,15 @@ from sitrep_core import (
     Event,
     Projection,
     Renderer,
-    Report,
     SectionRenderer,
     Upcaster,
     hookimpl,
+    renderers,
 )
-from sitrep_core.renderers import count_words, escape, human_date, plain
 from sitrep_core.views import Fact, ViewContext
+
+if TYPE_CHECKING:  # every command imports the plugin: annotations load nothing
+    from sitrep_core import Report
 
 __version__ = "0.2.0"
 
@@ -50,7 +52,7 @@ class CasualtyReport(Event):
     def describe(self, name: Callable[[str], str] = str) -> str:
         """How the timeline reads it: "Casualties at Humayma: at least 3 killed"."""
         toll = ", ".join(
-            f"{count_words(count)} {what}"
+            f"{renderers.count_words(count)} {what}"
             for what, count in (("killed", self.killed), ("wounded", self.wounded))
             if count is not None
         )
@@ -107,7 +109,7 @@ class CasualtiesProjection(Projection[list[Fact], tuple[PlaceCasualties, ...]]):
             by_place[found.name if found else event.place].append(
                 CasualtyClaim(
                     event.occurred.text,
-                    plain(human_date(event.occurred)),
+                    renderers.plain(renderers.human_date(event.occurred)),
                     event.killed,
                     event.wounded,
                     tuple(s.name for s in event.sources),
@@ -122,7 +124,7 @@ class CasualtiesProjection(Projection[list[Fact], tuple[PlaceCasualties, ...]]):
 
 def _claim_words(claim: CasualtyClaim) -> str:
     parts = [
-        f"{count_words(count)} {what}"
+        f"{renderers.count_words(count)} {what}"
         for what, count in (("killed", claim.killed), ("wounded", claim.wounded))
         if count is not None
     ]
@@ -137,8 +139,8 @@ def section_markdown(view: tuple[PlaceCasualties, ...]) -> str:
         return "No casualty reports."
     lines = []
     for place in view:
-        lines.append(f"- **{escape(place.place)}**")
-        lines.extend(f"  - {escape(_claim_words(claim))}" for claim in place.claims)
+        lines.append(f"- **{renderers.escape(place.place)}**")
+        lines.extend(f"  - {renderers.escape(_claim_words(claim))}" for claim in place.claims)
     return "\n".join(lines)
 
 
