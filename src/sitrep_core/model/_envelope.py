@@ -54,6 +54,16 @@ def _to_fuzzy(value: FuzzyTime | str) -> FuzzyTime:
     return value if isinstance(value, FuzzyTime) else FuzzyTime.parse(value)
 
 
+# Typed converters rather than ``tuple``: a type checker then takes any iterable of
+# the right items for these fields (with ``tuple`` it could not tell which items).
+def _sources(values: Iterable[Source]) -> tuple[Source, ...]:
+    return tuple(values)
+
+
+def _tags(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(values)
+
+
 def _to_recorded(value: datetime | str | None) -> datetime | None:
     if value is None:
         return None
@@ -125,11 +135,11 @@ class Event:
     id: str = attrs.field(factory=new_event_id, validator=_check_id)
     occurred: FuzzyTime = attrs.field(converter=_to_fuzzy)
     recorded: datetime | None = attrs.field(default=None, converter=_to_recorded)
-    sources: tuple[Source, ...] = attrs.field(default=(), converter=tuple)
+    sources: tuple[Source, ...] = attrs.field(default=(), converter=_sources)
     corrects: str | None = attrs.field(default=None, validator=_check_id)
     retracts: str | None = attrs.field(default=None, validator=_check_id)
     notes: str | None = None
-    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_tags)
     attribution: dict[str, tuple[str, ...]] = attrs.field(
         factory=dict, converter=_attribution, hash=False
     )

@@ -7,7 +7,7 @@ actors with their ``inter`` codes, where, fatalities) and exports to the same ro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 import attrs
@@ -15,6 +15,11 @@ import attrs
 from sitrep_core import Event, Location, ValidationError
 
 from ._codes import EVENT_TYPES, INTER
+
+
+def _names(values: Iterable[str]) -> tuple[str, ...]:
+    """Actor names as a tuple (a typed converter: a type checker knows the items)."""
+    return tuple(values)
 
 
 def _inter(_instance: Any, attribute: attrs.Attribute[Any], value: int | None) -> None:
@@ -41,10 +46,10 @@ class AcledEvent(Event):
     sub_event_type: str
     disorder_type: str | None = None
     actor1: str | None = None
-    assoc_actor_1: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    assoc_actor_1: tuple[str, ...] = attrs.field(default=(), converter=_names)
     inter1: int | None = attrs.field(default=None, validator=_inter)
     actor2: str | None = None
-    assoc_actor_2: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    assoc_actor_2: tuple[str, ...] = attrs.field(default=(), converter=_names)
     inter2: int | None = attrs.field(default=None, validator=_inter)
     interaction: int | None = None
     civilian_targeting: bool = False
