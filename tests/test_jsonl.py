@@ -17,6 +17,7 @@ import pytest
 from _writers import sample_event
 
 from sitrep_core import (
+    BrokenChainError,
     Codec,
     ConflictError,
     CorruptLogError,
@@ -295,6 +296,21 @@ def test_a_large_batch_is_read_as_it_goes_and_reads_the_same(path: Path) -> None
         assert ids(log) == expected and log.get(f"e{LARGE}").position == LARGE + 1  # type: ignore[union-attr]
 
 
+def test_indexing_a_large_batch_holds_what_the_index_needs_not_its_lines(path: Path) -> None:
+    fill(path, 2, LARGE)
+    index_path(path).unlink()  # no copy of the index: the file is indexed, batch by batch
+    tracemalloc.start()
+    try:
+        with open_log(path) as log:
+            assert log.head == LARGE + 2
+            held = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert held < path.stat().st_size  # holding the batch's lines took about twice that
+    with open_log(path) as log:
+        assert ids(log) == [f"e{n}" for n in range(LARGE + 2)]
+
+
 def test_a_large_batch_in_flight_is_not_read(path: Path, tmp_path: Path) -> None:
     fill(path, 2)
     lines = batch_lines(tmp_path, LARGE, path)
@@ -452,9 +468,10 @@ def test_a_corrupt_line_mid_file_names_the_file_and_line(path: Path) -> None:
     assert torn_files(path) == []
 
 
-def rechained(lines: list[bytes]) -> bytes:
-    """The lines with every hash made again: a forger's edit, invisible to the chain."""
-    out, prev = [], "0" * 64
+def rechained(lines: list[bytes], prev: str = "0" * 64) -> bytes:
+    """The lines with every hash made again: a forger's edit, invisible to the chain
+    (from ``prev``: the link into the first line)."""
+    out = []
     for line in lines:
         data = orjson.loads(line)
         event = line[line.index(b',"event":') + 9 : line.rindex(b"}")]
@@ -475,6 +492,32 @@ def test_an_event_that_does_not_decode_names_the_line(path: Path) -> None:
         with pytest.raises(CorruptLogError, match=r"line 2, event 'e1': the event does not decode"):
             list(log.read())
         assert not log.verify().ok
+
+
+def test_a_batch_that_does_not_link_to_the_head_is_refused_when_indexed(path: Path) -> None:
+    fill(path, 2, 2)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:2]) + rechained(lines[2:], prev="ab" * 32))
+    index_path(path).unlink()  # the file is indexed, batch by batch
+    with open_log(path) as log:
+        with pytest.raises(BrokenChainError, match=r"line 3.*link to the previous record"):
+            log.head
+        with pytest.raises(CorruptLogError, match="line 3"):
+            list(log.read())
+
+
+def test_a_duplicate_id_deep_in_a_large_batch_is_named_at_its_line(path: Path) -> None:
+    fill(path, 2, LARGE)
+    lines = path.read_bytes().splitlines(keepends=True)
+    at = 2 + STREAMED_BATCH + 7  # past the first part of the batch whose ids are looked up
+    lines[at] = lines[at].replace(b'"id":"e%d"' % at, b'"id":"e1"')
+    path.write_bytes(rechained(lines))
+    index_path(path).unlink()
+    with (
+        open_log(path) as log,
+        pytest.raises(CorruptLogError, match=rf"line {at + 1}.*'e1' is stored twice"),
+    ):
+        log.head
 
 
 def test_a_file_that_shrank_is_refused(path: Path) -> None:

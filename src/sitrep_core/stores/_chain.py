@@ -75,9 +75,11 @@ class ChainCheck:
 
     __slots__ = ("expected", "prev", "sparse")
 
-    def __init__(self, start: int = 1, prev: str | None = GENESIS, *, sparse: bool = False):
+    def __init__(self, start: int = 1, prev: str | None = None, *, sparse: bool = False):
         self.expected = start
-        self.prev = prev if start == 1 else None
+        # from the start, the first link is to the genesis hash; from a later position,
+        # to ``prev`` when the caller knows it (the head it indexed up to), else unchecked
+        self.prev = GENESIS if start == 1 else prev
         self.sparse = sparse
 
     def problem(self, row: StoredRow) -> str | None:

@@ -185,70 +185,95 @@ class JsonlLog(EventLog):
         with open(self.path, "rb") as handle:
             handle.seek(index.size)
             offset, line_no = index.size, index.lines
-            held: list[tuple[int, Line]] = []
+            batch = _NewBatch(index.head, index.head_hash)
             rereads = 0
             while line := handle.readline():
                 line_no += 1
                 if not line.endswith(b"\n"):
                     break
                 parsed = parse_line(line, line_no)
-                if held and not follows(held[-1][1], parsed) and rereads < _REREADS and not recover:
+                last = batch.last
+                if last and not follows(last, parsed) and rereads < _REREADS and not recover:
                     # a crashed writer's batch, cut off by another writer's recovery and
                     # written over while we read it: read again from where it began
                     handle.seek(index.size)
                     offset, line_no = index.size, index.lines
-                    held.clear()
+                    batch = _NewBatch(index.head, index.head_hash)
                     rereads += 1
                     continue
                 if parsed is None:
                     if recover and self._only_garbage_after(handle):
                         break
                     raise self._corrupt_at("not a log record", line_no)
-                if held and parsed.more != held[-1][1].more - 1:
+                if last and parsed.more != last.more - 1:
                     raise self._corrupt_at(
                         "the batch markers do not follow on (a line was removed or added)",
                         line_no,
                         kind=BrokenChainError,
                     )
-                held.append((offset, parsed))
+                self._take(batch, offset, parsed)
                 offset += len(line)
                 if parsed.more:
                     continue
-                self._index_batch(held)
+                self._index_batch(batch)
                 index.commit(offset, line_no)
-                held.clear()
+                batch = _NewBatch(index.head, index.head_hash)
                 rereads = 0
         if recover and size > index.size:
             self._set_aside(size)
 
-    def _index_batch(self, held: list[tuple[int, Line]]) -> None:
-        """Check a whole batch against the chain, then index it (all or none of it)."""
+    def _take(self, batch: _NewBatch, offset: int, parsed: Line) -> None:
+        """Check one record of a batch being indexed against the chain, and keep what the
+        index needs of it (not its line: a batch of a million is not held whole). A
+        problem is kept, not raised, until the batch is whole: a batch still being
+        written is not judged."""
+        batch.last = parsed
+        if batch.problem is not None:
+            return
+        row = parsed.row
+        event_id = event_id_of(parsed)
+        problem = batch.check.problem(row)
+        if problem is not None:
+            batch.found(
+                row.line,
+                self._corrupt_at(problem, row.line, row.position, event_id, BrokenChainError),
+            )
+            return
+        if event_id is None:
+            batch.found(row.line, self._corrupt_at("the event has no id", row.line, row.position))
+            return
+        if event_id in batch.pending:
+            twice = f"event id {event_id!r} is stored twice"
+            batch.found(row.line, self._corrupt_at(twice, row.line, row.position, event_id))
+            return
+        stream = row.stream if row.stream is not None else self._legacy_stream(row, batch.pending)
+        batch.pending[event_id] = stream
+        batch.entries.append((offset, event_id, stream, row.hash))
+        batch.lines.append((row.line, row.position))
+        if len(batch.entries) - batch.looked_up >= STREAMED_BATCH:
+            self._look_up_ids(batch)
+
+    def _look_up_ids(self, batch: _NewBatch) -> None:
+        """Note the first of the records taken since the last look-up whose id the log
+        stores already (ids are looked up a part of the batch at a time)."""
+        taken = batch.entries[batch.looked_up :]
+        stored = self._index.positions_of([event_id for _, event_id, _, _ in taken])
+        for (_, event_id, _, _), (line, position) in zip(taken, batch.lines, strict=True):
+            if event_id in stored:
+                twice = f"event id {event_id!r} is stored twice"
+                batch.found(line, self._corrupt_at(twice, line, position, event_id))
+                break
+        batch.looked_up = len(batch.entries)
+        batch.lines.clear()
+
+    def _index_batch(self, batch: _NewBatch) -> None:
+        """Index a whole batch (all or none of it), or raise its first problem."""
+        if batch.looked_up < len(batch.entries):
+            self._look_up_ids(batch)
+        if batch.problem is not None:
+            raise batch.problem[1]
         index = self._index
-        check = ChainCheck(index.head + 1, index.head_hash)
-        entries = []
-        pending: dict[str, str] = {}
-        stored = index.positions_of([i for _, p in held if (i := event_id_of(p)) is not None])
-        for offset, parsed in held:
-            row = parsed.row
-            problem = check.problem(row)
-            event_id = event_id_of(parsed)
-            if problem is not None:
-                raise self._corrupt_at(problem, row.line, row.position, event_id, BrokenChainError)
-            if problem is None and event_id is None:
-                problem = "the event has no id"
-            if (
-                problem is None
-                and event_id is not None
-                and (event_id in stored or event_id in pending)
-            ):
-                problem = f"event id {event_id!r} is stored twice"
-            if problem is not None:
-                raise self._corrupt_at(problem, row.line, row.position, event_id)
-            assert event_id is not None
-            stream = row.stream if row.stream is not None else self._legacy_stream(row, pending)
-            pending[event_id] = stream
-            entries.append((offset, event_id, stream, row.hash))
-        for entry in entries:
+        for entry in batch.entries:
             index.add(*entry)
 
     def _legacy_stream(self, row: StoredRow, pending: Mapping[str, str]) -> str:
@@ -639,3 +664,28 @@ def _starts_record(file: IO[bytes], position: int) -> bool:
     found = line_at(file, at)
     file.seek(at)
     return found is not None and found[0] == position
+
+
+class _NewBatch:
+    """What indexing a batch keeps until its last line: each record's line offset, id,
+    stream and hash, the chain check as the lines come, and the first problem found
+    (by its line number: ids are looked up a part at a time, after later lines'
+    chain checks)."""
+
+    __slots__ = ("check", "entries", "last", "lines", "looked_up", "pending", "problem")
+
+    def __init__(self, head: int, head_hash: str) -> None:
+        self.check = ChainCheck(head + 1, head_hash)
+        self.entries: list[tuple[int, str, str, str]] = []
+        self.pending: dict[str, str] = {}
+        self.lines: list[tuple[int | None, int]] = []
+        """Line and position of each record whose id is not looked up yet."""
+        self.looked_up = 0
+        """How many of ``entries`` had their ids looked up."""
+        self.last: Line | None = None
+        self.problem: tuple[int, CorruptLogError] | None = None
+
+    def found(self, line: int | None, error: CorruptLogError) -> None:
+        at = line if line is not None else 0
+        if self.problem is None or at < self.problem[0]:
+            self.problem = (at, error)
