@@ -7,10 +7,14 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import attrs
+import orjson
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from sitrep_core import Codec, Count, Event, Source, Strike, Upcaster, ValidationError
 from sitrep_core.codec import MAX_LINE_BYTES, InputErrors
+from sitrep_core.codec._shared import SharedValues
 from sitrep_core.model import BUILTIN_EVENT_TYPES
 
 CODEC = Codec()
@@ -535,3 +539,42 @@ def test_attribution_of_what_the_event_does_not_say_is_refused(
     with pytest.raises(ValidationError) as caught:
         CODEC.from_dict({**EVACUATION, "attribution": attribution})
     assert caught.value.field == field
+
+
+# -- equal values decoded once ------------------------------------------------------------
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([0.5, 1.0, 2.0, 1e300])
+    | st.sampled_from(["", "1", "a", "true", "null"])
+)
+JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["a", "b", "1"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(JSON_VALUES, JSON_VALUES)
+@example(1, True)
+@example(1, 1.0)
+@example(0, False)
+@example([1], [1.0])
+@example({"a": 1}, {"a": True})
+@example({"a": 1, "b": 2}, {"b": 2, "a": 1})
+@example({"a": {"b": 1}}, {"a": {"b": 1}})
+@example("1", 1)
+@example(None, "null")
+def test_decoded_values_are_shared_exactly_when_their_json_is_the_same(a: Any, b: Any) -> None:
+    """1, true and 1.0 differ in JSON though Python finds them equal; objects whose keys
+    come in another order are built again (not wrong, only not shared)."""
+    shared = SharedValues()
+    first = shared.get("kind", a, lambda data: object())
+    second = shared.get("kind", b, lambda data: object())
+    assert (first is second) == (orjson.dumps(a) == orjson.dumps(b))
+    assert shared.get("other kind", a, lambda data: object()) is not first

@@ -29,12 +29,19 @@ def shared_string(value: str) -> str:
 
 def _frozen(data: Any) -> Any:
     """JSON data as a hashable key (an object's keys in order: equal objects as JSON
-    writes them compare equal; a reordered one is only a second entry)."""
-    if isinstance(data, dict):
-        return tuple((key, _frozen(value)) for key, value in data.items())
-    if isinstance(data, list):
+    writes them compare equal; a reordered one is only a second entry). A string or
+    null stands for itself (nothing else equals it); a number is tagged with its type:
+    1 and True and 1.0 are equal in Python, not in JSON."""
+    kind = type(data)
+    if kind is str or data is None:
+        return data
+    if kind is dict:
+        return tuple(
+            [(key, value if type(value) is str else _frozen(value)) for key, value in data.items()]
+        )
+    if kind is list:
         return (list, *map(_frozen, data))
-    return (type(data), data)  # 1 and True and 1.0 are equal in Python, not in JSON
+    return (kind, data)
 
 
 class SharedValues:
