@@ -269,6 +269,7 @@ class ConvoysProjection(KeyedProjection[dict[str, list[Fact]], ConvoyView]):
         toward = getattr(last, "toward", None)
         route, whereabouts, route_total = self._route(formation, own, names)
         people = self._people(convoy, facts, names)
+        in_time = sorted(facts, key=timeline_key)
         return ConvoyView(
             convoy=names.ref(convoy, "subject"),
             group=names.ref(formation.group, "actor") if formation else None,
@@ -294,12 +295,8 @@ class ConvoysProjection(KeyedProjection[dict[str, list[Fact]], ConvoyView]):
             split_since=min(
                 (f.event.occurred for f in splits), key=lambda t: t.sort_key, default=None
             ),
-            strikes=tuple(
-                f.event for f in sorted(facts, key=timeline_key) if isinstance(f.event, Strike)
-            ),
-            aid=tuple(
-                f.event for f in sorted(facts, key=timeline_key) if isinstance(f.event, AidDelivery)
-            ),
+            strikes=tuple(f.event for f in in_time if isinstance(f.event, Strike)),
+            aid=tuple(f.event for f in in_time if isinstance(f.event, AidDelivery)),
             parent=names.ref(parent, "subject") if parent else None,
             children=tuple(
                 names.ref(c, "subject")
@@ -329,31 +326,35 @@ class ConvoysProjection(KeyedProjection[dict[str, list[Fact]], ConvoyView]):
                     origin=True,
                 )
             )
-        whereabouts = None
+        located: tuple[ConvoyMove, RoutePoint] | None = None
         for fact in moves:
             event = fact.event
             assert isinstance(event, ConvoyMove)
             if event.location is None:
                 continue
             point = names.coordinates(event.location.places)
-            places = _place_refs(names, event.location)
-            points.append(
-                RoutePoint(
-                    event.occurred,
-                    event.location,
-                    places,
-                    event.status,
-                    event.id,
-                    *(point or (None, None)),
-                )
-            )
-            whereabouts = Whereabouts(
-                event.location,
-                places,
+            routed = RoutePoint(
                 event.occurred,
-                event.sources_of("location"),
+                event.location,
+                _place_refs(names, event.location),
+                event.status,
                 event.id,
                 *(point or (None, None)),
+            )
+            points.append(routed)
+            located = (event, routed)
+        whereabouts = None
+        if located is not None:  # where the convoy is: the last move that says
+            moved, routed = located
+            assert moved.location is not None
+            whereabouts = Whereabouts(
+                moved.location,
+                routed.places,
+                moved.occurred,
+                moved.sources_of("location"),
+                moved.id,
+                routed.lat,
+                routed.lon,
             )
         return tuple(points), whereabouts, len(points)
 
