@@ -193,7 +193,8 @@ class JsonlLog(EventLog):
                     break
                 parsed = parse_line(line, line_no)
                 last = batch.last
-                if last and not follows(last, parsed) and rereads < _REREADS and not recover:
+                torn = last is not None and not follows(last, parsed)
+                if torn and rereads < _REREADS and not recover:
                     # a crashed writer's batch, cut off by another writer's recovery and
                     # written over while we read it: read again from where it began
                     handle.seek(index.size)
@@ -205,7 +206,7 @@ class JsonlLog(EventLog):
                     if recover and self._only_garbage_after(handle):
                         break
                     raise self._corrupt_at("not a log record", line_no)
-                if last and parsed.more != last.more - 1:
+                if last is not None and parsed.more != last.more - 1:
                     raise self._corrupt_at(
                         "the batch markers do not follow on (a line was removed or added)",
                         line_no,
