@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import renderers
 from .errors import PluginError
 from .model import REFERENCE_TYPES, Event, FuzzyTime, Location
 from .model._time import MAX_TIME, MIN_TIME
@@ -32,8 +33,9 @@ if TYPE_CHECKING:
 
     from .report import Report
 
-# The renderers' phrasing and the replay are imported where used: an export plugin
-# imports this module to subclass EventsProjection, and every command loads plugins.
+# The renderers' phrasing is called through its package, which loads it on first use,
+# and the replay is imported where used: an export plugin imports this module to
+# subclass EventsProjection, and every command loads plugins.
 
 __all__ = [
     "ACTOR_FIELDS",
@@ -254,8 +256,6 @@ def _actors(event: Event, names: Directory) -> tuple[str, ...]:
 
 def event_row(fact: Fact, names: Directory) -> EventRow:
     """One fact of the log as a row (``names`` resolves actors and places)."""
-    from .renderers import event_phrase, plain
-
     event = fact.event
     when: FuzzyTime = event.occurred
     at = where(event, names)
@@ -270,7 +270,7 @@ def event_row(fact: Fact, names: Directory) -> EventRow:
         time_precision=when.precision,
         approximate=when.approximate or when.uncertain,
         recorded=_iso(event.recorded, MIN_TIME) if event.recorded else None,
-        headline=plain(event_phrase(event, names)),
+        headline=renderers.plain(renderers.event_phrase(event, names)),
         actors=_actors(event, names),
         location=at.words,
         place=place.name if place is not None else None,

@@ -30,6 +30,7 @@ from sitrep_core import (
     Operation,
     Projection,
     Strike,
+    renderers,  # its phrasing (and Babel) loads on first use
 )
 from sitrep_core.frames import where
 from sitrep_core.views import Actor, Directory, Fact, Place, ViewContext
@@ -450,9 +451,7 @@ def _join(values: Iterable[str]) -> str | None:
 def _notes(event: Event, names: Directory) -> str:
     if IMPORTED_TAG in event.tags:
         return event.notes or ""
-    from sitrep_core.renderers import event_phrase, plain  # Babel: loaded when a row is made
-
-    text = f"{date_words(event)}, {plain(event_phrase(event, names))}."
+    text = f"{date_words(event)}, {renderers.plain(renderers.event_phrase(event, names))}."
     if isinstance(event, Strike) and event.convoy_hit is False:
         text += " The convoy was not hit."
     if event.notes:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import escape
 
 import sitrep_core
-from sitrep_core import FuzzyTime, Projection, Renderer
+from sitrep_core import FuzzyTime, Projection, Renderer, renderers
 from sitrep_core.frames import EventRow, EventsProjection, export_view
 
 if TYPE_CHECKING:
@@ -79,8 +79,6 @@ def _dates(when: FuzzyTime) -> tuple[dict[str, Any] | None, dict[str, Any] | Non
 
 def event_slide(row: EventRow) -> dict[str, Any] | None:
     """One event as a TimelineJS slide, or None when its date has no year to show."""
-    from sitrep_core.renderers import human_date, plain  # Babel: loaded when rendering
-
     when = FuzzyTime.parse(row.occurred)
     start, end = _dates(when)
     if start is None:
@@ -94,7 +92,7 @@ def event_slide(row: EventRow) -> dict[str, Any] | None:
         "<p><em>Corrected or retracted later.</em></p>" if row.later_revised else "",
     ]
     slide: dict[str, Any] = {
-        "start_date": {**start, "display_date": plain(human_date(when))},
+        "start_date": {**start, "display_date": renderers.plain(renderers.human_date(when))},
         "text": {"headline": str(escape(row.headline)), "text": "".join(lines)},
         "group": row.type.replace("-", " "),
         "unique_id": row.id,
