@@ -129,3 +129,11 @@ def test_any_text_from_a_log_stays_valid_json(title: str) -> None:
     data = json.loads(render_json(build_report(log, title=title)))
     assert data["title"] == title
     assert data["timeline"][0]["event"]["notes"] == title
+
+
+def test_the_json_format_names_the_schema_its_reports_carry() -> None:
+    """The format is declared without loading the report (every command declares it);
+    what it says of the schema is what the reports say."""
+    renderer = Plugins.load(autoload=False).renderer("json")
+    assert f"({Report.SCHEMA}," in renderer.description
+    assert renderer.media_type == "application/json" and renderer.extension == ".json"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 REPORT_SCHEMA_NAME = "sitrep-report/2"
 """The JSON report's schema, named in its description (the report module's
-``REPORT_SCHEMA``, which a test holds equal to it)."""
+``REPORT_SCHEMA``: tests/test_render_json.py holds them equal)."""
 
 
 def _markdown(report: Report) -> str:
