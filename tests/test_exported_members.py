@@ -50,3 +50,12 @@ def test_a_name_it_does_not_export_is_an_attribute_error(module: ModuleType) -> 
     with pytest.raises(AttributeError, match="no_such_name"):
         getattr(module, "no_such_name")
     assert not hasattr(module, "render_pdf")
+
+
+def test_a_function_named_like_its_package_stays_the_function() -> None:
+    """``sitrep_core.replay`` is a function and a package: importing the package (as the
+    report does) must not hide the function, so it is not one of the lazy names."""
+    importlib.import_module("sitrep_core.report")
+    importlib.import_module("sitrep_core.replay._replay")
+    assert callable(sitrep_core.replay)
+    assert sitrep_core.replay.__module__ == "sitrep_core.replay._replay"
