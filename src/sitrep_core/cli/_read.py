@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import CorruptLogError
+from ..projections import Directory, DirectoryProjection
 from ..stores import EventLog
 from ._failures import EXIT_FAILED, Failure, one_line
 from ._output import progress, record_json, to_json
 from ._run import MOMENT, check_types, chosen_projections, log_argument, opened, readable
 
-if TYPE_CHECKING:
-    from ..projections import Directory
-
-# The projections, replay and renderers are imported by the commands that use them:
+# The replay, report and renderers are imported by the commands that use them:
 # every command of a run imports this module.
 
 
@@ -51,7 +48,6 @@ def log_(
       sitrep log log.jsonl --from 100 --limit 20 --json
       sitrep log log.jsonl --stream convoy:qalamoun-convoy
     """
-    from ..projections import Directory
     from ..renderers import event_phrase, plain
 
     with readable(target) as log:
@@ -74,7 +70,6 @@ def log_(
 def _directory(log: EventLog) -> Directory:
     """What the log's reference events call things, so a listing shows names, not keys
     (a replay of the directory alone: it reads only those events)."""
-    from ..projections import Directory, DirectoryProjection
     from ..replay._replay import replay
 
     directory = replay(log, [DirectoryProjection()])["directory"]

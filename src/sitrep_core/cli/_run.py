@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import click
 from click.shell_completion import CompletionItem
@@ -14,12 +14,10 @@ from ..codec._codec import Codec
 from ..errors import DuplicateIdError, ValidationError
 from ..model._time import FuzzyTime
 from ..plugins._manager import Plugins
+from ..projections import Projection
 from ..stores import EventLog, MemoryLog
 from ._failures import Failure
 from ._inputs import Shape, at_index, locate, neither, read_events, shape_of
-
-if TYPE_CHECKING:
-    from ..projections import Projection
 
 F = TypeVar("F", bound=Callable[..., Any])
 

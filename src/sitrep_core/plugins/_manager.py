@@ -25,6 +25,7 @@ from ..codec import Codec, Upcaster
 from ..errors import PluginError
 from ..imports import Importer
 from ..model import Event
+from ..projections import Projection
 from ..renderers import Renderer, SectionRenderer
 from ..stores import EventLog, open_log
 from . import _hookspecs
@@ -32,7 +33,6 @@ from ._builtins import BUILTIN_PLUGINS
 from ._hookspecs import PROJECT
 
 if TYPE_CHECKING:
-    from ..projections import Projection
     from ..report import Report
 
 ENTRY_POINT_GROUP = PROJECT
@@ -236,8 +236,6 @@ class Plugins:
 
     def projections(self) -> list[Projection[Any, Any]]:
         """New instances of every plugin's projections, built-ins first."""
-        from ..projections import Projection  # loaded by the first replay, not before
-
         owners: dict[str, str] = {}
         found: list[Projection[Any, Any]] = []
         for plugin, projection in self._collect(
