@@ -8,6 +8,8 @@ does not (timings are the benchmarks' job: ``benchmarks/bench_replay.py``).
   (and the one record that proves the checkpoint is of this log), not the log;
 - a reader that has not indexed a JSON Lines file finds a position by bisection;
 - an encoded event costs its length in memory, not the JSON writer's buffer;
+- decoded events share what repeats (lists of names, the empty mappings most leave
+  their attribution and vehicles at) and do not intern what never repeats (their ids);
 - a command that appends, or shows a kept report, loads no renderer, report or
   built-in projection (each ``sitrep`` command is a new process that would pay for it);
 """
@@ -279,6 +281,42 @@ def test_an_encoded_event_holds_no_more_memory_than_its_bytes() -> None:
         tracemalloc.stop()
     length = sum(map(len, encoded))
     assert held < 1.5 * length + 100 * len(encoded), (held, length)
+
+
+def test_decoded_events_share_what_repeats_and_intern_no_id(tmp_path: Path) -> None:
+    log = synthetic_log(3000, str(tmp_path / "log.jsonl"))
+    events = [record.event for record in sr.open_log(tmp_path / "log.jsonl").read()]
+    objects: dict[tuple[str, ...], set[int]] = {}
+    uses: dict[tuple[str, ...], int] = {}
+    for event in events:
+        for value in attrs.asdict(event, recurse=False).values():
+            if isinstance(value, tuple) and value and all(isinstance(v, str) for v in value):
+                objects.setdefault(value, set()).add(id(value))
+                uses[value] = uses.get(value, 0) + 1
+    assert max(uses.values()) > 100  # ("convoy-1",) and the like, again and again
+    assert all(len(ids) == 1 for ids in objects.values())
+    empty = {id(e.attribution) for e in events if not e.attribution}
+    empty |= {id(e.vehicles) for e in events if isinstance(e, sr.ConvoyMove) and not e.vehicles}
+    assert len(empty) == 1
+    # an id is one of a kind: a fresh copy of it is not found among interned strings
+    for event in events[:: len(events) // 20]:
+        copy = "".join(list(event.id))
+        assert sys.intern(copy) is copy, event.id
+    log.close()
+
+
+def test_an_empty_mapping_an_event_shares_cannot_be_changed() -> None:
+    first = sr.ConvoyMove(occurred="2017-08-29", convoy="c1", status="moving")
+    second = sr.ConvoyMove(occurred="2017-08-30", convoy="c2", status="halted")
+    assert first.vehicles is second.vehicles and first.vehicles == {} == first.attribution
+    with pytest.raises(TypeError, match="cannot be changed"):
+        first.vehicles["bus"] = sr.Count.exact(3)
+    with pytest.raises(TypeError, match="cannot be changed"):
+        first.attribution.update({"status": ("AP",)})
+    assert second.vehicles == {} and second.attribution == {}
+    given = sr.ConvoyMove(occurred="2017-08-29", convoy="c1", vehicles={"bus": 3})
+    given.vehicles["car"] = sr.Count.exact(1)  # a mapping of its own is the event's
+    assert first.vehicles == {}
 
 
 # -- what a short command loads ---------------------------------------------------------

@@ -301,7 +301,14 @@ class Codec:
             return structure
 
         conv.register_structure_hook_func(_is_array, structure_array)
-        conv.register_structure_hook_func(_is_str_tuple, _structure_str_tuple)
+
+        def structure_names(value: Any, type_: Any) -> tuple[str, ...]:
+            # the same names recur (a convoy's, an actor's): one tuple for all events
+            if type(value) is list and value:
+                return shared.get(tuple, value, lambda data: _structure_str_tuple(data, type_))
+            return _structure_str_tuple(value, type_)
+
+        conv.register_structure_hook_func(_is_str_tuple, structure_names)
         conv.register_structure_hook_func(_is_object, structure_object)
         conv.register_structure_hook_factory(attrs.has, value_class_hook)
         conv.register_structure_hook_func(lambda t: t in (Qualifier, Reliability), _passthrough)
@@ -325,7 +332,14 @@ class Codec:
         return conv
 
     def _structure_fn(self, cls: type[Event]) -> Callable[[dict[str, Any]], Event]:
-        fn = make_dict_structure_fn(cls, self.converter, _cattrs_forbid_extra_keys=True)
+        # an event's own id is one of a kind: interning it would only grow the table
+        # of interned strings by an entry an event
+        fn = make_dict_structure_fn(
+            cls,
+            self.converter,
+            _cattrs_forbid_extra_keys=True,
+            id=override(struct_hook=_strict(str, "a string")),
+        )
 
         def structure(data: dict[str, Any]) -> Event:
             return fn(data, cls)

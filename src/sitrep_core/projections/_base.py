@@ -43,14 +43,21 @@ class Fact:
     corrects.
     """
 
-    __slots__ = ("event", "happened", "hidden_from", "position", "replaced")
+    __slots__ = ("event", "hidden_from", "position", "replaced")
 
     def __init__(self, event: Event, position: int, replaced: Fact | None = None) -> None:
         self.event = event
         self.position = position
-        self.happened = happened_by(event)
         self.hidden_from: datetime | None = None
         self.replaced = replaced
+
+    @property
+    def happened(self) -> datetime:
+        """The instant by which the event had certainly happened (see :func:`happened_by`).
+
+        Worked out when asked, as only a view of a past moment asks: kept, it would
+        be a date-time an event."""
+        return happened_by(self.event)
 
     @property
     def recorded(self) -> datetime | None:
