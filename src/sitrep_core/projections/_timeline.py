@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable
 from datetime import datetime
+from operator import attrgetter
 
 import attrs
 
@@ -12,6 +14,9 @@ from ..model import REFERENCE_TYPES, Event
 from ._base import Change, Fact, KeyedProjection, ViewContext
 from ._directory import Directory
 from ._order import timeline_key
+
+_LEFT_OUT = REFERENCE_TYPES | {"retraction"}
+_position: Callable[[Fact], int] = attrgetter("position")
 
 
 @attrs.frozen
@@ -30,33 +35,41 @@ class TimelineEntry:
         return self.event.id
 
 
-class TimelineProjection(KeyedProjection[dict[str, Fact], TimelineEntry]):
+class TimelineProjection(KeyedProjection[list[Fact], TimelineEntry]):
     """Every event in the order it happened.
 
     Retractions and reference data (actors, places, subjects) are left out: they
-    change what we know or what we call things, not what happened.
+    change what we know or what we call things, not what happened. The state is the
+    facts in log order, keyed by log position: a list costs a fifth of what a dict by
+    event id would (about 40 bytes an event), and a position is found by bisection.
     """
 
     name = "timeline"
-    version = 2
+    version = 3
 
-    def initial(self) -> dict[str, Fact]:
-        return {}
+    def initial(self) -> list[Fact]:
+        return []
 
-    def apply(self, state: dict[str, Fact], fact: Fact) -> None:
-        if fact.event.TYPE not in REFERENCE_TYPES and fact.event.TYPE != "retraction":
-            state[fact.event.id] = fact
+    def apply(self, state: list[Fact], fact: Fact) -> None:
+        if fact.event.TYPE not in _LEFT_OUT:
+            state.append(fact)
 
-    def keys(self, fact: Fact, names: Directory) -> list[str]:
-        return [fact.event.id]
+    def keys(self, fact: Fact, names: Directory) -> list[int]:
+        return [fact.position]
 
-    def view(self, state: dict[str, Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
-        return self._entries(state.values(), context)
+    def view(self, state: list[Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
+        return self._entries(state, context)
 
     def items(
-        self, state: dict[str, Fact], keys: Collection[Hashable], context: ViewContext
+        self, state: list[Fact], keys: Collection[Hashable], context: ViewContext
     ) -> tuple[TimelineEntry, ...]:
-        return self._entries((state[k] for k in keys if k in state), context)
+        found = []
+        for key in keys:
+            position = int(key)  # type: ignore[call-overload]
+            at = bisect_left(state, position, key=_position)
+            if at < len(state) and state[at].position == position:
+                found.append(state[at])
+        return self._entries(found, context)
 
     def _entries(self, facts: Iterable[Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
         seen = context.visible(facts)
