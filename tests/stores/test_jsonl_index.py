@@ -12,7 +12,7 @@ import pytest
 from _writers import sample_event
 
 from sitrep_core import BrokenChainError, open_log
-from sitrep_core.stores._jsonl_index import LineIndex, index_path, load
+from sitrep_core.stores._jsonl_index import SAVE_EVERY, LineIndex, index_path, load
 
 
 def fill(path: Path, *batches: int) -> None:
@@ -59,11 +59,41 @@ def path(tmp_path: Path) -> Path:
     return tmp_path / "log.jsonl"
 
 
-def test_each_append_keeps_the_copy_up_to_date(path: Path) -> None:
+def test_a_writer_leaves_the_copy_up_to_date_when_it_closes(path: Path) -> None:
     fill(path, 3, 1, 5)
     copy = loaded(path)
     assert copy.head == 9 and same(copy, rebuilt(path))
     assert rows(path, "SELECT head FROM batches") == [(3,), (4,), (9,)]  # a row a batch
+
+
+def test_a_writer_adds_to_the_copy_every_so_many_records_not_every_append(path: Path) -> None:
+    fill(path, 2)
+    log = open_log(path)
+    try:
+        for n in range(SAVE_EVERY + 3):
+            log.append([sample_event(n, id=f"single{n}")])
+            lag = 2 + n + 1 - loaded(path).head
+            assert 0 <= lag < SAVE_EVERY  # never further behind than that
+            if n == 1:
+                assert lag == 2  # two single appends, no transaction of the copy's
+        # a reader opening now finds every record, the last from the log's end
+        with open_log(path) as reader:
+            assert reader.head == SAVE_EVERY + 5
+            assert reader.get(f"single{SAVE_EVERY + 2}").position == SAVE_EVERY + 5  # type: ignore[union-attr]
+    finally:
+        log.close()
+    assert same(loaded(path), rebuilt(path))
+    assert len(rows(path, "SELECT head FROM batches")) == SAVE_EVERY + 4  # each batch's row
+
+
+def test_a_log_cut_back_to_a_batch_the_copy_added_late_is_a_broken_chain(path: Path) -> None:
+    with open_log(path) as log:
+        for n in range(4):
+            log.append([sample_event(n, id=f"e{n}")])  # none added to the copy until close
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:2]))
+    with pytest.raises(BrokenChainError, match="whole batches were removed"):
+        open_log(path)
 
 
 def test_a_new_process_finds_and_appends_with_the_copy(path: Path) -> None:
@@ -81,6 +111,11 @@ def test_a_new_process_finds_and_appends_with_the_copy(path: Path) -> None:
         [sys.executable, "-c", code, str(path), tests], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "5"
+    # it never closed the log: the copy lacks its record, which an opener reads from the log
+    assert loaded(path).head == 4
+    with open_log(path) as log:
+        assert log.get("new").position == 5  # type: ignore[union-attr]
+        log.append([sample_event(10, id="newer")])
     assert same(loaded(path), rebuilt(path))
 
 

@@ -115,9 +115,30 @@ class JsonlLog(EventLog):
 
     def close(self) -> None:
         if self._fd is not None:
+            self._save_copy()
             os.close(self._fd)
             self._fd = None
         self._index.close()
+
+    def _save_copy(self) -> None:
+        """Add to the copy beside the log the records this process appended and has not
+        added yet (see :func:`save`). Only speed depends on it: a failure leaves the copy
+        behind, and the next opener reads the rest from the log."""
+        if self.readonly or self._index.head == self._index.saved or self._fd is None:
+            return
+        with self._thread_lock:
+            fd = self._fd
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except OSError:
+                return
+            try:
+                self._refresh(recover=False)
+                save(self.path, self._index, every=1)
+            except (CorruptLogError, CopyError, OSError):
+                pass
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _fileno(self) -> int:
         if self._fd is None:
@@ -435,7 +456,7 @@ class JsonlLog(EventLog):
             assert row.event is not None and row.stream is not None
             index.add(offset, row.event.id, row.stream, row.hash)
             offset += length
-        index.commit(offset, index.lines + len(rows))
+        index.commit(offset, index.lines + len(rows), appended=True)
         save(self.path, index)
 
     def _cut_back(self) -> bool:

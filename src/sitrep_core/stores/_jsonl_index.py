@@ -270,9 +270,9 @@ class Copy:
                 for position, (at, event_id, stream) in enumerate(records, start=first)
             ),
         )
-        connection.execute(
+        connection.executemany(
             "INSERT OR REPLACE INTO batches VALUES (?, ?, ?)",
-            (index.head, index.head_hash, index.size),
+            [*index.unsaved_batches, (index.head, index.head_hash, index.size)],
         )
         connection.execute(
             "UPDATE copy SET head = ?, hash = ?, size = ?, lines = ?",
@@ -314,6 +314,11 @@ class LineIndex:
         self.copy = copy
         self.base = base
         """Records in the copy that this index relies on (none without a copy)."""
+        self.saved = base
+        """Records this process knows the copy holds: ``head - saved`` are yet to be added."""
+        self.unsaved_batches: list[tuple[int, str, int]] = []
+        """(head, hash, size) of each batch this process appended that the copy lacks:
+        the copy keeps a row a batch, to tell a log cut back by whole batches."""
         self.size = 0
         """Bytes of the file indexed: always the end of a whole batch."""
         self.lines = 0
@@ -398,9 +403,12 @@ class LineIndex:
         self.streams.append(stream)
         self.head, self.head_hash = position, digest
 
-    def commit(self, size: int, lines: int) -> None:
-        """The batches added end at byte ``size``, line ``lines``."""
+    def commit(self, size: int, lines: int, *, appended: bool = False) -> None:
+        """The batches added end at byte ``size``, line ``lines``; ``appended``: one batch,
+        which this process wrote."""
         self.size, self.lines = size, lines
+        if appended:
+            self.unsaved_batches.append((self.head, self.head_hash, size))
 
     def offset_of(self, position: int) -> int:
         """The byte where the line of record ``position`` starts."""
@@ -535,19 +543,31 @@ def _refuse_a_cut_back(
         )
 
 
-def save(log: Path, index: LineIndex) -> None:
+SAVE_EVERY = 256
+"""Records a writer holds before it adds them to the copy (it adds the rest on closing)."""
+
+
+def save(log: Path, index: LineIndex, *, every: int = SAVE_EVERY) -> None:
     """Bring the copy beside ``log`` up to ``index`` (writers' lock held, the index up to
-    date): the records it lacks added when it ends at a batch this index agrees on,
-    else, when this index holds every record, the whole copy made again. Failing to
-    write it costs speed only."""
-    if not index.head:
+    date) once it lacks ``every`` records or more: the records it lacks added when it
+    ends at a batch this index agrees on, else, when this index holds every record, the
+    whole copy made again. Failing to write it costs speed only.
+
+    A copy that lacks the last records is still right: an opener reads those from the
+    log's end. Adding them a batch at a time made a single durable append cost two
+    transactions (the log's and the copy's) instead of one; now a writer adds them in
+    one transaction every ``every`` records, and when it closes the log.
+    """
+    if index.head - index.saved < max(every, 1):
         return
     try:
         if index.copy is not None and index.copy.writable and index.copy.extend(index):
+            index.saved, index.unsaved_batches = index.head, []
             return
         if index.base == 0:
             if index.copy is not None:
                 index.copy.close()
             index.copy = Copy.create(index_path(log), index)
+            index.saved, index.unsaved_batches = index.head, []
     except (CopyError, sqlite3.Error, OSError):
         return
