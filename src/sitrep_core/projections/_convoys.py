@@ -235,25 +235,32 @@ class ConvoysProjection(KeyedProjection[dict[str, list[Fact]], ConvoyView]):
 
     def _convoy(self, convoy: str, facts: list[Fact], names: Directory) -> ConvoyView:
         facts = sorted(facts, key=latest_key)
-        formations = [
-            f for f in facts if isinstance(f.event, Evacuation) and f.event.convoy == convoy
-        ]
-        own = [
-            f
-            for f in facts
-            if isinstance(f.event, ConvoyMove)
-            and (f.event.convoy == convoy) == (f.event.new_convoy is None)
-        ]  # this convoy's moves, and the split that made it
-        split_from = [
-            f for f in own if isinstance(f.event, ConvoyMove) and f.event.new_convoy == convoy
-        ]
-        splits = [
-            f
-            for f in facts
-            if isinstance(f.event, ConvoyMove)
-            and f.event.convoy == convoy
-            and f.event.new_convoy is not None
-        ]
+        formations: list[Fact] = []
+        own: list[Fact] = []  # this convoy's moves, and the split that made it
+        split_from: list[Fact] = []
+        splits: list[Fact] = []
+        stating: list[Fact] = []  # the facts that can state how many people it carries
+        events: list[Fact] = []  # its strikes and aid deliveries
+        for fact in facts:  # one pass, in the order that decides what holds now
+            event = fact.event
+            if isinstance(event, ConvoyMove):
+                if event.new_convoy is None:
+                    if event.convoy == convoy:
+                        own.append(fact)
+                        stating.append(fact)
+                elif event.convoy == convoy:
+                    splits.append(fact)
+                elif event.new_convoy == convoy:
+                    own.append(fact)
+                    split_from.append(fact)
+            elif isinstance(event, Evacuation):
+                if event.convoy == convoy:
+                    formations.append(fact)
+                    stating.append(fact)
+            elif isinstance(event, Strike | AidDelivery):
+                events.append(fact)
+                if isinstance(event, Strike) and event.incident == convoy:
+                    stating.append(fact)  # an attack named as the convoy: its wounded
         formation = min(formations, key=timeline_key).event if formations else None
         assert formation is None or isinstance(formation, Evacuation)
         parent = split_from[0].event.convoy if split_from else None  # type: ignore[attr-defined]
@@ -268,8 +275,8 @@ class ConvoysProjection(KeyedProjection[dict[str, list[Fact]], ConvoyView]):
         heading = getattr(last, "heading", None)
         toward = getattr(last, "toward", None)
         route, whereabouts, route_total = self._route(formation, own, names)
-        people = self._people(convoy, facts, names)
-        in_time = sorted(facts, key=timeline_key)
+        people = self._people(convoy, stating, names)
+        in_time = sorted(events, key=timeline_key)
         return ConvoyView(
             convoy=names.ref(convoy, "subject"),
             group=names.ref(formation.group, "actor") if formation else None,

@@ -12,6 +12,7 @@ import attrs
 from ..model import ActorDefined, PlaceDefined, SubjectDefined
 from ._base import Fact, Projection, Ref, ViewContext
 
+_SPACES = re.compile(r"\s+")
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2013": "-", "\u2014": "-"})
 
 
@@ -19,7 +20,7 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u2013": "-", "\
 def fold_name(name: str) -> str:
     """How names are compared: case, apostrophes, dots, spacing and a leading "the" do
     not matter ("the Syrian regime" is "Syrian regime")."""
-    folded = re.sub(r"\s+", " ", name.translate(_FOLD).replace(".", "")).strip().casefold()
+    folded = _SPACES.sub(" ", name.translate(_FOLD).replace(".", "")).strip().casefold()
     return folded[4:] if folded.startswith("the ") and len(folded) > 4 else folded
 
 
@@ -116,11 +117,16 @@ class Directory:
         return found
 
     def _resolve(self, name: str, kind: str) -> Ref:
-        lookups = {"actor": self.actor, "place": self.place, "subject": self.subject}
+        lookups: dict[str, dict[str, Any]] = {
+            "actor": self._actor_index,
+            "place": self._place_index,
+            "subject": self._subject_index,
+        }
         order = [kind] if kind in lookups else []
         order += [k for k in ("actor", "place", "subject") if k not in order]
+        folded = fold_name(name)  # once, not once a kind: most names resolved are new
         for which in order:
-            found = lookups[which](name)
+            found = lookups[which].get(folded)
             if found is not None:
                 kind = found.kind if isinstance(found, Subject) else which
                 return Ref(found.key, kind, found.name)

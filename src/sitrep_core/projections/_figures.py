@@ -172,7 +172,7 @@ def figure_order(figure: Figure) -> tuple[int, str, int, str]:
 
 def subject_ref(names: Directory, item: Measured) -> Ref:
     ref = names.ref(item.subject, "subject")
-    return attrs.evolve(ref, kind=item.kind) if ref.kind == "subject" else ref
+    return Ref(ref.key, item.kind, ref.name) if ref.kind == "subject" else ref
 
 
 State = dict[tuple[str, str], list[tuple[Fact, Measured]]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Iterable
 from datetime import datetime
 from operator import attrgetter
@@ -137,15 +136,16 @@ class SourceView:
 
 
 def _source_view(name: str, facts: list[Fact]) -> SourceView:
-    # a source's citations are counted as (grading, url) pairs: a heavily cited source
-    # is cited the same way again and again
-    cited: Counter[tuple[str, int, str | None]] = Counter(
+    events = [f.event for f in facts]
+    # a heavily cited source is cited the same way again and again: the distinct
+    # (grading, url) triples are few
+    cited = {
         (s.reliability, s.credibility, s.url)
-        for f in facts
-        for s in f.event.sources
+        for event in events
+        for s in event.sources
         if s.name == name
-    )
-    recorded = [f.event.recorded for f in facts if f.event.recorded is not None]
+    }
+    recorded = [r for event in events if (r := event.recorded) is not None]
     return SourceView(
         name,
         tuple(sorted({f"{r}{c}" for r, c, _ in cited})),
@@ -169,7 +169,11 @@ class SourcesProjection(KeyedProjection[dict[str, list[Fact]], SourceView]):
         return {}
 
     def apply(self, state: dict[str, list[Fact]], fact: Fact) -> None:
-        for name in dict.fromkeys(source.name for source in fact.event.sources):
+        sources = fact.event.sources
+        if len(sources) == 1:  # most events: no names to make distinct
+            state.setdefault(sources[0].name, []).append(fact)
+            return
+        for name in dict.fromkeys(source.name for source in sources):
             state.setdefault(name, []).append(fact)
 
     def keys(self, fact: Fact, names: Directory) -> list[str]:
