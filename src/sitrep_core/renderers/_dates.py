@@ -8,7 +8,8 @@ them ("28 Aug - 2 Sept 2017") without hand-made rules per case.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from babel.dates import format_interval, format_skeleton
 
@@ -37,9 +38,16 @@ def _machine(moment: datetime, precision: str) -> str:
 def _point_words(moment: datetime, precision: str) -> str:
     moment = moment.astimezone(UTC)
     if precision in _SKELETONS:
-        return format_skeleton(_SKELETONS[precision], moment, locale=LOCALE)
+        return _day_words(_SKELETONS[precision], moment.date())
     clock = f"{moment:%H:%M}" if precision == "minute" else f"{moment:%H:%M:%S}"
-    return f"{clock} UTC on {format_skeleton('yMMMd', moment, locale=LOCALE)}"
+    return f"{clock} UTC on {_day_words('yMMMd', moment.date())}"
+
+
+@lru_cache(maxsize=1 << 12)
+def _day_words(skeleton: str, day: date) -> str:
+    """A day, month or year in words. Kept: a report names the same few days again and
+    again, and finding the locale's pattern for a skeleton costs more than the rest."""
+    return format_skeleton(skeleton, day, locale=LOCALE)
 
 
 def point(moment: datetime, precision: str = "minute") -> Phrase:

@@ -34,6 +34,7 @@ from ._words import Phrase, When
 # links, images, autolinks, HTML, entities, strikethrough, math, footnotes,
 # mentions) or a block one (headings, block quotes, tables, fences).
 _ALWAYS = frozenset("\\`*_[]<&#|~$^{}@!")
+_ESCAPED = str.maketrans({c: f"\\{c}" for c in _ALWAYS})
 # Inert inside a line; at the start of one they could open a list, a block quote,
 # a setext underline or a thematic break, so a text's first character is escaped.
 _LINE_START = frozenset("-+=>")
@@ -52,10 +53,15 @@ def escape(text: object) -> str:
 
 @lru_cache(maxsize=1 << 12)
 def _escaped(text: str) -> str:
-    plain = _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
-    out = "".join(f"\\{c}" if c in _ALWAYS else c for c in plain)
-    out = _SCHEME.sub(r"\1\\\2", out)
-    out = _WWW.sub(r"\1\\\2", out)
+    if text.isprintable():  # no control character, and no white space but " "
+        plain = (_BREAKS.sub(" ", text) if "  " in text else text).strip()
+    else:
+        plain = _BREAKS.sub(" ", _CONTROL.sub("", text)).strip()
+    out = plain.translate(_ESCAPED)
+    if ":" in out:
+        out = _SCHEME.sub(r"\1\\\2", out)
+    if "www." in out.lower():
+        out = _WWW.sub(r"\1\\\2", out)
     if out[:1] in _LINE_START:
         out = "\\" + out
     ordered = _ORDERED.match(out)
