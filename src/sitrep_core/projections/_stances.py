@@ -125,8 +125,16 @@ class StancesProjection(KeyedProjection[Statements, StanceView]):
             if subjects is None or names.ref(subject, "subject").key in subjects
             for fact in statements
         ]
+        seen = context.visible(facts)
+        if wanted is not None:  # only the statements of the items asked for are ordered
+            seen = [
+                fact
+                for fact in seen
+                for subject in (names.ref(fact.event.subject, "subject").key,)  # type: ignore[attr-defined]
+                if any((actor.key, subject) in wanted for actor in _speaks_for(fact.event, names))  # type: ignore[arg-type]
+            ]
         groups: dict[tuple[str, str], tuple[Ref, Ref, list[Fact]]] = {}
-        for fact in sorted(context.visible(facts), key=latest_key):
+        for fact in sorted(seen, key=latest_key):
             event = fact.event
             assert isinstance(event, Statement)
             subject = names.ref(event.subject, "subject")
