@@ -16,6 +16,9 @@ from ._order import timeline_key
 
 _LEFT_OUT = REFERENCE_TYPES | {"retraction"}
 _position: Callable[[Fact], int] = attrgetter("position")
+_span: Callable[[Fact], tuple[datetime, datetime]] = attrgetter(
+    "event.occurred.earliest", "event.occurred.latest"
+)
 
 
 @attrs.frozen
@@ -57,7 +60,7 @@ class TimelineProjection(KeyedProjection[list[Fact], TimelineEntry]):
         return [fact.position]
 
     def view(self, state: list[Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
-        return self._entries(state, context)
+        return self._entries(state, context, in_log_order=True)
 
     def items(
         self, state: list[Fact], keys: Collection[Hashable], context: ViewContext
@@ -70,9 +73,12 @@ class TimelineProjection(KeyedProjection[list[Fact], TimelineEntry]):
                 found.append(state[at])
         return self._entries(found, context)
 
-    def _entries(self, facts: Iterable[Fact], context: ViewContext) -> tuple[TimelineEntry, ...]:
+    def _entries(
+        self, facts: Iterable[Fact], context: ViewContext, *, in_log_order: bool = False
+    ) -> tuple[TimelineEntry, ...]:
         seen = context.visible(facts)
-        seen.sort(key=timeline_key)
+        # facts in log order need no position in their key: the sort keeps their order
+        seen.sort(key=_span if in_log_order else timeline_key)
         return tuple(
             TimelineEntry(
                 fact.event,
