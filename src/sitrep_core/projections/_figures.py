@@ -97,6 +97,15 @@ def measured(fact: Fact) -> Iterator[Measured]:
     """Every figure an event states, keyed by what it measures. An attack or an
     evacuation without a name of its own is keyed by its first version's id, so a
     correction's figures stay with the figure they correct."""
+    for stated in _stated(fact):
+        yield Measured(*stated)
+
+
+_Stated = tuple[str, str, str, Count, str, str | None]
+"""A :class:`Measured`'s fields: the fold finds keys by them without making one."""
+
+
+def _stated(fact: Fact) -> Iterator[_Stated]:
     event = fact.event
     if isinstance(event, Evacuation):
         subject, kind = (
@@ -105,22 +114,22 @@ def measured(fact: Fact) -> Iterator[Measured]:
         for measure in PEOPLE:
             count = getattr(event, measure)
             if count is not None:
-                yield Measured(subject, kind, measure, count, measure)
+                yield subject, kind, measure, count, measure, None
         for vehicle, count in event.vehicles.items():
-            yield Measured(subject, kind, f"vehicles.{vehicle}", count, f"vehicles.{vehicle}")
+            yield subject, kind, f"vehicles.{vehicle}", count, f"vehicles.{vehicle}", None
     elif isinstance(event, ConvoyMove) and event.new_convoy is None:
         for measure in PEOPLE:
             count = getattr(event, measure)
             if count is not None:
-                yield Measured(event.convoy, "convoy", measure, count, measure)
+                yield event.convoy, "convoy", measure, count, measure, None
     elif isinstance(event, Strike):
         subject = event.incident or _root(fact).event.id
         for measure in ("killed", "wounded"):
             count = getattr(event, measure)
             if count is not None:
-                yield Measured(subject, "incident", measure, count, measure)
+                yield subject, "incident", measure, count, measure, None
     elif isinstance(event, FigureReported):
-        yield Measured(event.subject, "subject", event.measure, event.count, "count", event.unit)
+        yield event.subject, "subject", event.measure, event.count, "count", event.unit
 
 
 def _grading(claim: Claim) -> tuple[str, int]:
@@ -194,11 +203,11 @@ class FiguresProjection(KeyedProjection[State, Figure]):
         return {}
 
     def apply(self, state: State, fact: Fact) -> None:
-        for item in measured(fact):
-            state.setdefault((item.subject, item.measure), []).append(fact)
+        for subject, _, measure, *_ in _stated(fact):
+            state.setdefault((subject, measure), []).append(fact)
 
     def keys(self, fact: Fact, names: Directory) -> list[tuple[str, str]]:
-        return [(item.subject, item.measure) for item in measured(fact)]
+        return [(subject, measure) for subject, _, measure, *_ in _stated(fact)]
 
     def view(self, state: State, context: ViewContext) -> tuple[Figure, ...]:
         return self.items(state, state.keys(), context)
@@ -213,10 +222,10 @@ class FiguresProjection(KeyedProjection[State, Figure]):
                 continue
             subject, measure = cast(tuple[str, str], key)
             seen = [
-                (fact, item)
+                (fact, Measured(*stated))
                 for fact in context.visible(found)
-                for item in measured(fact)
-                if item.measure == measure and item.subject == subject
+                for stated in _stated(fact)
+                if stated[2] == measure and stated[0] == subject
             ]
             if not seen:
                 continue
