@@ -176,10 +176,11 @@ class SourcesProjection(KeyedProjection[dict[str, list[Fact]], SourceView]):
 
     def apply(self, state: dict[str, list[Fact]], fact: Fact) -> None:
         sources = fact.event.sources
-        if len(sources) == 1:  # most events: no names to make distinct
-            state.setdefault(sources[0].name, []).append(fact)
+        if len(sources) < 2:  # most events: no names to make distinct
+            if sources:
+                state.setdefault(sources[0].name, []).append(fact)
             return
-        for name in dict.fromkeys(source.name for source in sources):
+        for name in dict.fromkeys([source.name for source in sources]):
             state.setdefault(name, []).append(fact)
 
     def keys(self, fact: Fact, names: Directory) -> list[str]:

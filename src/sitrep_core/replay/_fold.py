@@ -93,7 +93,7 @@ class FoldState:
 def fold(records: Iterable[Record], state: FoldState) -> FoldState:
     """Fold ``records`` (which follow ``state.position``) into ``state``; return it."""
     facts = state.facts
-    route = state._route
+    route, routes_by_tag = state._route, state._routes
     latest = state.latest_recorded
     in_order = state.in_recorded_order
     position, head_hash = state.position, state.head_hash
@@ -107,7 +107,9 @@ def fold(records: Iterable[Record], state: FoldState) -> FoldState:
                 latest = recorded
             else:
                 in_order = False
-        routes = route(event.TYPE)
+        routes = routes_by_tag.get(event.TYPE)
+        if routes is None:
+            routes = route(event.TYPE)
         if event.corrects is not None or event.retracts is not None:
             state._revise(fact, bool(routes))
         if routes:  # a fact no projection keeps needs no finding: it is let go
