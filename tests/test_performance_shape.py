@@ -28,7 +28,7 @@ import orjson
 import pytest
 
 import sitrep_core as sr
-from sitrep_core.projections import Fact, ViewContext
+from sitrep_core.projections import Fact, ViewContext, builtin_projections
 from sitrep_core.report import _report
 from sitrep_core.stores._jsonl import _seek_position
 
@@ -202,6 +202,50 @@ def test_replay_lets_go_of_records_no_projection_takes(backend: str, tmp_path: P
     strikes, alive = snapshot["strikes"]
     reference = sum(1 for _ in log.inner.read(types=["actor", "place", "subject"]))
     assert strikes > 0 and alive == strikes + reference < 4000 / 4
+
+
+class _MemoryAtViews(sr.Projection[None, int]):
+    """Its view is the memory traced when the views are made (after the fold)."""
+
+    name = "memory-at-views"
+    types = frozenset({"no such type"})
+
+    def initial(self) -> None:
+        return None
+
+    def apply(self, state: None, fact: Fact) -> None:
+        pass
+
+    def view(self, state: None, context: ViewContext) -> int:
+        return tracemalloc.get_traced_memory()[0]
+
+
+def _held_at_views(log: sr.EventLog, checkpoints: sr.Checkpoints | None) -> int:
+    log.codec.shared.clear()  # every value decoded afresh, whatever came before
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        projections = [_MemoryAtViews(), *builtin_projections()]  # measured first
+        held: int = sr.replay(log, projections, checkpoints=checkpoints)["memory-at-views"]
+        return held - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_replay_lets_go_of_what_its_views_do_not_need(tmp_path: Path) -> None:
+    n = 3000
+    log = synthetic_log(n, str(tmp_path / "log.jsonl"))
+    read = list(log.read())
+    assert len(log.codec.shared) > 100  # a read keeps the values it shared, for the next
+    del read
+    sr.replay(log)  # what a process makes once (the codec's functions, the names)
+    kept = _held_at_views(log, sr.MemoryCheckpoints())  # the state kept whole
+    assert len(log.codec.shared) == 0  # the replay let go of its decoder's table
+    held = _held_at_views(log, None)
+    # without checkpoints nothing folds into the state again: the index of facts by id
+    # goes before the views are made
+    assert held < kept - 20 * n, (held, kept)
+    log.close()
 
 
 # -- incremental work -----------------------------------------------------------------------

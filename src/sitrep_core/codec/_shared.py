@@ -7,7 +7,9 @@ same object is handed out after that. It costs a dictionary lookup instead of a
 construction, and a log's events hold one copy of each repeated value.
 
 The table belongs to one :class:`~sitrep_core.Codec` (an explicit object, not module
-state) and is bounded: past its limit it starts over.
+state) and is bounded: past its limit it starts over. A replay empties it once it has
+read the log (:meth:`SharedValues.clear`): the values live on in the events that hold
+them, and the keys, each value's JSON, would only take memory the views can use.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ class SharedValues:
     def __init__(self, limit: int = 1 << 15) -> None:
         self.limit = limit
         self._values: dict[tuple[Any, Any], Any] = {}
+
+    def __len__(self) -> int:
+        """How many values the table holds."""
+        return len(self._values)
+
+    def clear(self) -> None:
+        """Forget every value (those already handed out are not changed): the next
+        read builds its own again."""
+        self._values.clear()
 
     def get(self, kind: Any, data: Any, build: Callable[[Any], T]) -> T:
         """The value ``build(data)`` makes, built once for each distinct ``data``."""
