@@ -444,17 +444,18 @@ class PostgresLog(EventLog):
                 column.append(value)
         conn = self._connection()
         try:
-            # one statement for the batch (not executemany, whose pipeline prints psycopg's
-            # "error ignored terminating Pipeline" when the connection is killed under it)
+            # one statement, one round trip, for the batch and its notice (not
+            # executemany, whose pipeline prints psycopg's "error ignored terminating
+            # Pipeline" when the connection is killed under it); the notice reaches
+            # listeners only when (and if) the transaction commits
             conn.execute(
-                "INSERT INTO sitrep_events "
+                "WITH written AS (INSERT INTO sitrep_events "
                 "(position, id, type, recorded, stream, prev, hash, event) "
                 "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], "
-                "%s::timestamptz[], %s::bytea[], %s::text[], %s::text[], %s::bytea[])",
-                columns,
+                "%s::timestamptz[], %s::bytea[], %s::text[], %s::text[], %s::bytea[])) "
+                "SELECT pg_notify(%s, %s)",
+                [*columns, self.channel, str(rows[-1].position)],
             )
-            # delivered to listeners only when (and if) the transaction commits
-            conn.execute("SELECT pg_notify(%s, %s)", (self.channel, str(rows[-1].position)))
         except psycopg.errors.UniqueViolation as exc:
             raise ConflictError(
                 f"{self._name}: a row was refused ({str(exc).splitlines()[0]}): "
