@@ -86,6 +86,22 @@ def test_a_writer_adds_to_the_copy_every_so_many_records_not_every_append(path: 
     assert len(rows(path, "SELECT head FROM batches")) == SAVE_EVERY + 4  # each batch's row
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_closing_the_log_leaves_the_copy_to_the_parent(path: Path) -> None:
+    fill(path, 2)
+    log = open_log(path)
+    log.append([sample_event(5, id="single")])  # not in the copy yet
+    child = os.fork()
+    if child == 0:  # the child shares the parent's lock on the file: it must not take it
+        log.close()
+        os._exit(0 if loaded(path).head == 2 else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert loaded(path).head == 2
+    log.close()
+    assert loaded(path).head == 3 and same(loaded(path), rebuilt(path))
+
+
 def test_a_log_cut_back_to_a_batch_the_copy_added_late_is_a_broken_chain(path: Path) -> None:
     with open_log(path) as log:
         for n in range(4):

@@ -85,6 +85,7 @@ class JsonlLog(EventLog):
             create_file(self.path)  # False: another process created it first; open theirs
         self.readonly = readonly
         self._fd = self._open()
+        self._opener = os.getpid()
         try:
             with open(self.path, "rb") as handle:
                 # what the copy of the index beside the log holds, checked against it
@@ -126,10 +127,14 @@ class JsonlLog(EventLog):
         behind, and the next opener reads the rest from the log."""
         if self.readonly or self._index.head == self._index.saved or self._fd is None:
             return
+        if os.getpid() != self._opener:
+            return  # a forked child shares the parent's lock on the file: it leaves it be
         with self._thread_lock:
             fd = self._fd
+            held = self._holding  # inside exclusive(), which keeps the lock to its end
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX)
+                if not held:
+                    fcntl.flock(fd, fcntl.LOCK_EX)
             except OSError:
                 return
             try:
@@ -138,7 +143,8 @@ class JsonlLog(EventLog):
             except (CorruptLogError, CopyError, OSError):
                 pass
             finally:
-                fcntl.flock(fd, fcntl.LOCK_UN)
+                if not held:
+                    fcntl.flock(fd, fcntl.LOCK_UN)
 
     def _fileno(self) -> int:
         if self._fd is None:
