@@ -156,14 +156,19 @@ def make_figure(
         order = recorded_key(fact)
         if names not in latest or latest[names][0] <= order:
             latest[names] = (order, claim)
-    claims = [claim for _, claim in sorted(latest.values(), key=lambda item: item[0])]
-    lead = min(claims, key=lambda c: (c.value.specificity(), _grading(c)))
-    marked = tuple(
-        c if c.value.agrees_with(lead.value) else attrs.evolve(c, agrees=False) for c in claims
-    )
-    disputed = len(claims) > 1 and any(
-        not a.value.agrees_with(b.value) for i, a in enumerate(claims) for b in claims[i + 1 :]
-    )
+    if len(latest) == 1:  # most figures: one claim, which leads and agrees with itself
+        ((_, lead),) = latest.values()
+        marked: tuple[Claim, ...] = (lead,)
+        disputed = False
+    else:
+        claims = [claim for _, claim in sorted(latest.values(), key=lambda item: item[0])]
+        lead = min(claims, key=lambda c: (c.value.specificity(), _grading(c)))
+        marked = tuple(
+            c if c.value.agrees_with(lead.value) else attrs.evolve(c, agrees=False) for c in claims
+        )
+        disputed = any(
+            not a.value.agrees_with(b.value) for i, a in enumerate(claims) for b in claims[i + 1 :]
+        )
     unit = found[0][1].unit
     return Figure(
         f"{subject.key}/{measure}", subject, measure, lead.value, marked, disputed, unit, about
