@@ -81,6 +81,12 @@ def _speaks_for(event: Statement, names: Directory) -> list[Ref]:
     return [Ref(actor.key, "actor", actor.name) if actor else names.ref(event.speaker, "actor")]
 
 
+def _asked_for(event: Statement, names: Directory, wanted: set[Hashable]) -> bool:
+    """Whether the statement is part of one of the (actor, subject) items ``wanted``."""
+    subject = names.ref(event.subject, "subject").key
+    return any((actor.key, subject) in wanted for actor in _speaks_for(event, names))
+
+
 Statements = dict[str, list[Fact]]
 """Statements by their subject as written (a key or a name)."""
 
@@ -127,12 +133,7 @@ class StancesProjection(KeyedProjection[Statements, StanceView]):
         ]
         seen = context.visible(facts)
         if wanted is not None:  # only the statements of the items asked for are ordered
-            seen = [
-                fact
-                for fact in seen
-                for subject in (names.ref(fact.event.subject, "subject").key,)  # type: ignore[attr-defined]
-                if any((actor.key, subject) in wanted for actor in _speaks_for(fact.event, names))  # type: ignore[arg-type]
-            ]
+            seen = [fact for fact in seen if _asked_for(fact.event, names, wanted)]  # type: ignore[arg-type]
         groups: dict[tuple[str, str], tuple[Ref, Ref, list[Fact]]] = {}
         for fact in sorted(seen, key=latest_key):
             event = fact.event
