@@ -86,6 +86,20 @@ def test_a_writer_adds_to_the_copy_every_so_many_records_not_every_append(path: 
     assert len(rows(path, "SELECT head FROM batches")) == SAVE_EVERY + 4  # each batch's row
 
 
+def test_a_writer_whose_copy_cannot_be_brought_up_keeps_no_rows_for_it(path: Path) -> None:
+    fill(path, 2, 2)
+    with open_log(path) as log:
+        with sqlite3.connect(
+            index_path(path)
+        ) as connection:  # it no longer ends where the log does
+            connection.execute("UPDATE copy SET size = size + 1")
+        for n in range(SAVE_EVERY + 50):
+            log.append([sample_event(n, id=f"single{n}")])
+        index = log._index  # type: ignore[attr-defined]
+        assert len(index.unsaved_batches) < SAVE_EVERY  # not one a batch, for ever
+        assert log.get(f"single{SAVE_EVERY + 49}").position == SAVE_EVERY + 54  # type: ignore[union-attr]
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def test_a_forked_child_closing_the_log_leaves_the_copy_to_the_parent(path: Path) -> None:
     fill(path, 2)

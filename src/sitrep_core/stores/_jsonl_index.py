@@ -554,8 +554,8 @@ def save(log: Path, index: LineIndex, *, every: int = SAVE_EVERY) -> None:
     whole copy made again. Failing to write it costs speed only.
 
     A copy that lacks the last records is still right: an opener reads those from the
-    log's end. Adding them a batch at a time made a single durable append cost two
-    transactions (the log's and the copy's) instead of one; now a writer adds them in
+    log's end. Adding them at every append would give a single durable append a
+    second transaction, the copy's, beside the log's write; so a writer adds them in
     one transaction every ``every`` records, and when it closes the log.
     """
     if index.head - index.saved < max(every, 1):
@@ -569,5 +569,7 @@ def save(log: Path, index: LineIndex, *, every: int = SAVE_EVERY) -> None:
                 index.copy.close()
             index.copy = Copy.create(index_path(log), index)
             index.saved, index.unsaved_batches = index.head, []
+            return
     except (CopyError, sqlite3.Error, OSError):
-        return
+        pass
+    index.unsaved_batches.clear()  # a copy that cannot be brought up: no rows kept for it
