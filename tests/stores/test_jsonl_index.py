@@ -86,6 +86,19 @@ def test_a_writer_adds_to_the_copy_every_so_many_records_not_every_append(path: 
     assert len(rows(path, "SELECT head FROM batches")) == SAVE_EVERY + 4  # each batch's row
 
 
+def test_a_process_that_only_reads_leaves_the_copy_as_it_found_it(path: Path) -> None:
+    fill(path, 2)
+    writer = open_log(path)
+    for n in range(3):
+        writer.append([sample_event(n, id=f"single{n}")])
+    with open_log(path) as reader:
+        assert [r.position for r in reader.read(3)] == [3, 4, 5]
+        assert reader.get("single2").position == 5  # type: ignore[union-attr]
+    assert loaded(path).head == 2  # the reader wrote nothing, took no lock
+    writer.close()
+    assert loaded(path).head == 5
+
+
 def test_a_writer_whose_copy_cannot_be_brought_up_keeps_no_rows_for_it(path: Path) -> None:
     fill(path, 2, 2)
     with open_log(path) as log:

@@ -124,8 +124,9 @@ class JsonlLog(EventLog):
     def _save_copy(self) -> None:
         """Add to the copy beside the log the records this process appended and has not
         added yet (see :func:`save`). Only speed depends on it: a failure leaves the copy
-        behind, and the next opener reads the rest from the log."""
-        if self.readonly or self._index.head == self._index.saved or self._fd is None:
+        behind, and the next opener reads the rest from the log. A process that only
+        read leaves the copy as it found it."""
+        if self.readonly or not self._index.unsaved_batches or self._fd is None:
             return
         if os.getpid() != self._opener:
             return  # a forked child shares the parent's lock on the file: it leaves it be
